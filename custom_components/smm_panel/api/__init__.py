@@ -1,0 +1,58 @@
+"""Async client for the SMM panel API v2.
+
+Pure Python on aiohttp: no Home Assistant imports, so it can become a PyPI library.
+"""
+
+from .client import DEFAULT_TIMEOUT, MAX_BATCH, MAX_IN_FLIGHT, SmmPanelClient
+from .exceptions import (
+    SmmAuthError,
+    SmmConnectionError,
+    SmmError,
+    SmmInvalidResponseError,
+    SmmOrderOutcomeUnknownError,
+    SmmPanelError,
+    SmmRateLimitedError,
+)
+from .models import (
+    Balance,
+    CancelRequested,
+    CancelResult,
+    ItemError,
+    OrderStatus,
+    OrderStatusResult,
+    RefillCreated,
+    RefillResult,
+    RefillStatus,
+    RefillStatusResult,
+    Service,
+)
+from .status import OrderState, RefillState, parse_order_state, parse_refill_state
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "MAX_BATCH",
+    "MAX_IN_FLIGHT",
+    "Balance",
+    "CancelRequested",
+    "CancelResult",
+    "ItemError",
+    "OrderState",
+    "OrderStatus",
+    "OrderStatusResult",
+    "RefillCreated",
+    "RefillResult",
+    "RefillState",
+    "RefillStatus",
+    "RefillStatusResult",
+    "Service",
+    "SmmAuthError",
+    "SmmConnectionError",
+    "SmmError",
+    "SmmInvalidResponseError",
+    "SmmOrderOutcomeUnknownError",
+    "SmmPanelClient",
+    "SmmPanelError",
+    "SmmRateLimitedError",
+    "parse_order_state",
+    "parse_refill_state",
+]

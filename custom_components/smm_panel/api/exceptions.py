@@ -1,0 +1,43 @@
+"""One exception hierarchy for everything that can go wrong talking to a panel.
+
+No message here ever contains the API key: messages are built from the panel's host,
+HTTP status codes and the panel's own error text, never from the request.
+"""
+
+from __future__ import annotations
+
+
+class SmmError(Exception):
+    """Base class of every error the client raises."""
+
+
+class SmmConnectionError(SmmError):
+    """The panel could not be reached: network failure, timeout or HTTP 5xx."""
+
+
+class SmmRateLimitedError(SmmConnectionError):
+    """The panel answered HTTP 429; `retry_after` is in seconds when the panel said so."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SmmAuthError(SmmError):
+    """The panel rejected the API key."""
+
+
+class SmmInvalidResponseError(SmmError):
+    """The answer is not this API: HTML, malformed JSON or JSON of the wrong shape."""
+
+
+class SmmPanelError(SmmError):
+    """The panel answered `{"error": ...}` for a reason other than the key."""
+
+    def __init__(self, panel_message: str) -> None:
+        super().__init__(panel_message)
+        self.panel_message = panel_message
+
+
+class SmmOrderOutcomeUnknownError(SmmError):
+    """An `add` may have reached the panel but no answer came back: never retry blindly."""

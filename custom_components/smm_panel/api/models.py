@@ -1,0 +1,88 @@
+"""Typed, immutable views of the panel's answers.
+
+Ids are always strings (panels send ints, numeric strings or opaque strings); money is
+`Decimal` parsed from the panel's text, never through a float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .status import OrderState, RefillState
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Balance:
+    """The account balance in the account currency (None when the panel omits it)."""
+
+    amount: Decimal
+    currency: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Service:
+    """One entry of the panel's service catalogue."""
+
+    service_id: str
+    name: str
+    type: str
+    category: str
+    rate: Decimal
+    min: int
+    max: int
+    refill: bool
+    cancel: bool
+    dripfeed: bool
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderStatus:
+    """What the panel says about one order."""
+
+    order_id: str
+    state: OrderState
+    raw_status: str
+    charge: Decimal | None
+    start_count: int | None
+    remains: int | None
+    currency: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RefillStatus:
+    """What the panel says about one refill."""
+
+    refill_id: str
+    state: RefillState
+    raw_status: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RefillCreated:
+    """A refill the panel accepted for an order."""
+
+    order_id: str
+    refill_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelRequested:
+    """A cancel request the panel accepted for an order (the order changes later)."""
+
+    order_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemError:
+    """A per-item error inside a bulk answer (e.g. "Incorrect order ID"); never raised."""
+
+    item_id: str
+    error: str
+
+
+type OrderStatusResult = OrderStatus | ItemError
+type RefillStatusResult = RefillStatus | ItemError
+type RefillResult = RefillCreated | ItemError
+type CancelResult = CancelRequested | ItemError
