@@ -223,7 +223,7 @@ class SmmPanelClient:
 
     async def _post(self, action: str, fields: Mapping[str, str]) -> object:
         """Send one form POST and decode the answer; raise on any error answer."""
-        body = {"key": self._api_key, "action": action, **fields}
+        body = {**fields, "key": self._api_key, "action": action}
         async with self._slots:
             _LOGGER.debug("POST action=%s to %s", action, self.host)
             try:
@@ -278,7 +278,7 @@ def _retry_after(header: str | None) -> float | None:
         return max(float(seconds), 0.0)
     try:
         when = parsedate_to_datetime(header)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
@@ -380,6 +380,8 @@ def _cancel_requested(order_id: str, item: object) -> CancelResult:
     accepted = item.get("cancel") if isinstance(item, dict) else item
     if (message := parsing.error_text(accepted)) is not None:
         return ItemError(item_id=order_id, error=message)
-    if not parsing.boolean(accepted) and parsing.item_id(accepted) is None:
+    if parsing.is_false(accepted) or (
+        not parsing.boolean(accepted) and parsing.item_id(accepted) is None
+    ):
         return ItemError(item_id=order_id, error="Cannot cancel")
     return CancelRequested(order_id=order_id)

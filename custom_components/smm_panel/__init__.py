@@ -1,0 +1,57 @@
+"""SMM Panel: an SMM reseller panel account (SMM panel API v2) in Home Assistant."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from .api import SmmPanelClient
+from .const import DOMAIN
+from .coordinator import SmmConfigEntry, SmmCoordinator, SmmRuntimeData
+from .services import async_setup_services
+from .tracking import OrderTracker
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions once, for every entry."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> bool:
+    """Load tracking, poll once, then set up the platforms."""
+    client = SmmPanelClient(
+        entry.data[CONF_URL], entry.data[CONF_API_KEY], async_get_clientsession(hass)
+    )
+    tracker = OrderTracker(hass, entry.entry_id)
+    await tracker.async_load()
+    coordinator = SmmCoordinator(hass, entry, client, tracker)
+    entry.runtime_data = SmmRuntimeData(client=client, tracker=tracker, coordinator=coordinator)
+    await coordinator.async_config_entry_first_refresh()
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_reload_entry))
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> bool:
+    """Unload the platforms and write pending tracking changes."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.tracker.async_save()
+    return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> None:
+    """Delete the entry's storage file."""
+    await OrderTracker(hass, entry.entry_id).async_remove()
+
+
+async def _async_reload_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> None:
+    """One update listener: options, reauth and reconfigure all take effect by a reload."""
+    await hass.config_entries.async_reload(entry.entry_id)

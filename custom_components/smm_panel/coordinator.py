@@ -1,0 +1,220 @@
+"""The poll: balance + bulk order status + bulk refill status, the fewest requests possible."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+import inspect
+from typing import Any, cast
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    Balance,
+    OrderStatusResult,
+    RefillStatusResult,
+    SmmAuthError,
+    SmmError,
+    SmmPanelClient,
+    SmmRateLimitedError,
+)
+from .const import (
+    CATALOGUE_MAX_AGE,
+    CONF_FINISHED_ORDER_RETENTION,
+    CONF_SCAN_INTERVAL,
+    DEFAULT_FINISHED_ORDER_RETENTION,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    EVENT_ORDER_STATUS_CHANGED,
+    EVENT_REFILL_STATUS_CHANGED,
+    LOGGER,
+)
+from .tracking import Catalogue, OrderTracker, PollChanges
+
+CATALOGUE_RETRY = timedelta(hours=1)  # after a failed catalogue fetch; panels limit it hourly
+_UPDATE_FAILED_TAKES_RETRY_AFTER = "retry_after" in inspect.signature(UpdateFailed).parameters
+
+
+@dataclass(slots=True)
+class SmmRuntimeData:
+    """What an entry keeps while loaded."""
+
+    client: SmmPanelClient
+    tracker: OrderTracker
+    coordinator: SmmCoordinator
+
+
+type SmmConfigEntry = ConfigEntry[SmmRuntimeData]
+
+
+@dataclass(frozen=True, slots=True)
+class SmmData:
+    """One poll's result. `revision` moves when any tracked record changed."""
+
+    balance: Balance
+    revision: int
+
+
+@dataclass(slots=True)
+class PollStats:
+    """Counters for diagnostics."""
+
+    polls: int = 0
+    failures: int = 0
+    last_poll_at: datetime | None = None
+    last_duration: float | None = None
+    last_error: str | None = None
+    catalogue_fetches: int = 0
+
+
+class SmmCoordinator(DataUpdateCoordinator[SmmData]):
+    """Polls one panel account and turns status changes into events."""
+
+    config_entry: SmmConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: SmmConfigEntry,
+        client: SmmPanelClient,
+        tracker: OrderTracker,
+    ) -> None:
+        minutes = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=timedelta(minutes=minutes),
+            always_update=False,
+        )
+        self.client = client
+        self.tracker = tracker
+        self.stats = PollStats()
+        self._retention = timedelta(
+            hours=entry.options.get(CONF_FINISHED_ORDER_RETENTION, DEFAULT_FINISHED_ORDER_RETENTION)
+        )
+        self._catalogue_failed_at: datetime | None = None
+
+    async def _async_setup(self) -> None:
+        """Fetch the catalogue at setup unless the stored one is fresh."""
+        await self._async_refresh_catalogue_if_due(dt_util.utcnow())
+
+    async def _async_update_data(self) -> SmmData:
+        started = dt_util.utcnow()
+        await self._async_refresh_catalogue_if_due(started)
+        tracker = self.tracker
+        try:
+            balance, statuses, refill_statuses = await _gather_all(
+                self.client.balance(),
+                self.client.status_many(tracker.unfinished_order_ids()),
+                self.client.refill_status_many(tracker.unfinished_refill_ids()),
+            )
+        except SmmError as err:
+            self.stats.failures += 1
+            self.stats.last_error = str(err)
+            raise _update_error(err, self.client.host) from err
+        now = dt_util.utcnow()
+        changes = tracker.async_apply_poll(statuses, refill_statuses, now)
+        tracker.async_expire(now, self._retention)
+        self._fire_events(changes, balance)
+        self.stats.polls += 1
+        self.stats.last_poll_at = now
+        self.stats.last_duration = (now - started).total_seconds()
+        self.stats.last_error = None
+        return SmmData(balance=balance, revision=tracker.revision)
+
+    async def async_refresh_catalogue(self) -> Catalogue:
+        """Fetch the catalogue now (for `get_services` refresh and unknown service ids)."""
+        services = await self.client.services()
+        self.stats.catalogue_fetches += 1
+        self._catalogue_failed_at = None
+        return self.tracker.async_set_catalogue(services, dt_util.utcnow())
+
+    async def _async_refresh_catalogue_if_due(self, now: datetime) -> None:
+        catalogue = self.tracker.catalogue
+        if catalogue is not None and now - catalogue.fetched_at < CATALOGUE_MAX_AGE:
+            return
+        if self._catalogue_failed_at and now - self._catalogue_failed_at < CATALOGUE_RETRY:
+            return
+        try:
+            await self.async_refresh_catalogue()
+        except SmmAuthError as err:
+            raise _update_error(err, self.client.host) from err
+        except SmmError as err:
+            self._catalogue_failed_at = now
+            LOGGER.warning(
+                "Could not fetch the service catalogue from %s: %s", self.client.host, err
+            )
+
+    def _fire_events(self, changes: PollChanges, balance: Balance) -> None:
+        entry_id = self.config_entry.entry_id
+        fire = self.hass.bus.async_fire
+        for old, new in changes.orders:
+            fire(
+                EVENT_ORDER_STATUS_CHANGED,
+                {
+                    "config_entry_id": entry_id,
+                    "order": new.order_id,
+                    "old_status": old.state,
+                    "new_status": new.state,
+                    "raw_status": new.raw_status,
+                    "remains": new.remains,
+                    "start_count": new.start_count,
+                    "charge": float(new.charge) if new.charge is not None else None,
+                    "currency": new.currency or balance.currency,
+                    "service": new.service_id,
+                    "link": new.link,
+                },
+            )
+        for old_refill, new_refill in changes.refills:
+            fire(
+                EVENT_REFILL_STATUS_CHANGED,
+                {
+                    "config_entry_id": entry_id,
+                    "refill": new_refill.refill_id,
+                    "order": new_refill.order_id,
+                    "old_status": old_refill.state,
+                    "new_status": new_refill.state,
+                    "raw_status": new_refill.raw_status,
+                },
+            )
+
+
+async def _gather_all(
+    balance: Awaitable[Balance],
+    statuses: Awaitable[dict[str, OrderStatusResult]],
+    refills: Awaitable[dict[str, RefillStatusResult]],
+) -> tuple[Balance, dict[str, OrderStatusResult], dict[str, RefillStatusResult]]:
+    """Run the poll's requests together; wait for all, then raise the most telling error."""
+    results = await asyncio.gather(balance, statuses, refills, return_exceptions=True)
+    errors = [result for result in results if isinstance(result, BaseException)]
+    if errors:
+        raise next((e for e in errors if isinstance(e, SmmAuthError)), errors[0])
+    return cast(
+        tuple[Balance, dict[str, OrderStatusResult], dict[str, RefillStatusResult]], results
+    )
+
+
+def _update_error(err: SmmError, host: str) -> Exception:
+    """The coordinator exception for a client error, translated."""
+    if isinstance(err, SmmAuthError):
+        return ConfigEntryAuthFailed(
+            translation_domain=DOMAIN,
+            translation_key="invalid_auth",
+            translation_placeholders={"host": host},
+        )
+    kwargs: dict[str, Any] = {
+        "translation_domain": DOMAIN,
+        "translation_key": "update_failed",
+        "translation_placeholders": {"error": str(err)},
+    }
+    if isinstance(err, SmmRateLimitedError) and _UPDATE_FAILED_TAKES_RETRY_AFTER:
+        kwargs["retry_after"] = err.retry_after  # pragma: no cover - Home Assistant >= 2026.x
+    return UpdateFailed(**kwargs)

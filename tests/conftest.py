@@ -1,0 +1,72 @@
+"""Shared fixtures: the real integration in a test Home Assistant, against the fake panel."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+# Imported before anything else: the test plugin ships its own `custom_components`
+# package, and whichever is imported first wins (HA-GUIDE §2).
+from custom_components.smm_panel.const import DOMAIN
+from tests.fake_panel import FakePanel, RunningFakePanel, start_fake_panel
+
+API_KEY = "canary-0f3a9c2e-key-never-logged"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load the integration from this repository."""
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> None:
+    """Not provided by the test plugin; our entities are all enabled by default anyway."""
+
+
+@pytest.fixture
+def panel() -> FakePanel:
+    """A fresh simulated panel account with the test key."""
+    return FakePanel(key=API_KEY)
+
+
+@pytest.fixture
+async def running_panel(panel: FakePanel, socket_enabled: None) -> AsyncIterator[RunningFakePanel]:
+    """The fake panel served over HTTP on 127.0.0.1."""
+    running = await start_fake_panel(panel)
+    yield running
+    await running.close()
+
+
+@pytest.fixture
+def entry_options() -> dict[str, Any]:
+    """Options of the test entry; override in a module to change them."""
+    return {}
+
+
+@pytest.fixture
+def config_entry(running_panel: RunningFakePanel, entry_options: dict[str, Any]) -> MockConfigEntry:
+    """A config entry for the running fake panel."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="127.0.0.1",
+        data={CONF_URL: running_panel.url, CONF_API_KEY: API_KEY},
+        options=entry_options,
+        entry_id="01JSMMPANELTESTENTRY000000",
+    )
+
+
+@pytest.fixture
+async def setup_integration(
+    hass: HomeAssistant, config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """The entry set up on a frozen clock (so coordinator timers follow `freezer`)."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
