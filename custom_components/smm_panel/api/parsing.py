@@ -17,6 +17,7 @@ _KEY_ERROR = re.compile(
 )
 _MAX_MAGNITUDE = 18  # digits before the point; larger "numbers" are garbage, not money
 _TRUE_TEXTS = frozenset({"1", "true", "yes", "on"})
+_FALSE_TEXTS = frozenset({"0", "false", "no", "off"})
 
 
 def text(value: object) -> str | None:
@@ -68,6 +69,13 @@ def boolean(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().casefold() in _TRUE_TEXTS
     return False
+
+
+def is_false(value: object) -> bool:
+    """Whether a flag explicitly says no (false, 0, "0", "false", …), unlike a missing one."""
+    if isinstance(value, str):
+        return value.strip().casefold() in _FALSE_TEXTS
+    return value is False or (isinstance(value, int | float) and value == 0)
 
 
 def error_text(value: object) -> str | None:
