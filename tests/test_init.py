@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.const import DOMAIN
-from tests.fake_panel import FakePanel, Fault
+from custom_components.smm_panel.tracking import SAVE_DELAY
+from tests.fake_panel import PENDING_SECONDS, SERVICE_FOLLOWERS, FakePanel, Fault
+from tests.polling_helpers import (
+    STORAGE_KEY,
+    fire_poll,
+    order_entity,
+    seed_storage,
+    setup_entry,
+    tracked_order,
+)
 
 
 async def test_setup_and_unload(
@@ -55,3 +67,102 @@ async def test_rejected_key_starts_reauth(
     assert config_entry.state is ConfigEntryState.SETUP_ERROR
     flows: list[dict[str, Any]] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)  # type: ignore[assignment]
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_restart_keeps_tracked_orders(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Tracked orders are written at unload and come back, entities and all, at the next setup."""
+    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
+    seed_storage(hass_storage, [tracked_order(order_id, link="https://x.example/1")])
+    await setup_entry(hass, config_entry)
+    entity_id = order_entity(order_id)
+    panel.advance(PENDING_SECONDS)
+    await fire_poll(hass, freezer)  # the change is saved later (batched) ...
+    assert hass_storage[STORAGE_KEY]["data"]["orders"][0]["state"] == "pending"
+
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    # ... or at unload, whichever comes first.
+    assert hass_storage[STORAGE_KEY]["data"]["orders"][0]["state"] == "in_progress"
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == "unavailable"
+    assert entity_registry.async_get(entity_id) is not None
+
+    panel.reset_stats()
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == "in_progress"
+    assert state.attributes["link"] == "https://x.example/1"
+    assert "services" not in panel.counts  # the stored catalogue is fresh
+
+
+async def test_poll_results_saved_after_a_delay(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Poll results reach the storage file without an unload, batched into one delayed write."""
+    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
+    seed_storage(hass_storage, [tracked_order(order_id)])
+    await setup_entry(hass, config_entry)
+    await fire_poll(hass, freezer, timedelta(seconds=SAVE_DELAY))
+    assert hass_storage[STORAGE_KEY]["data"]["orders"][0]["state"] == "pending"
+
+
+async def test_remove_entry_deletes_storage(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Removing the entry deletes its storage file."""
+    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
+    seed_storage(hass_storage, [tracked_order(order_id)])
+    await setup_entry(hass, config_entry)
+    assert STORAGE_KEY in hass_storage
+    await hass.config_entries.async_remove(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert STORAGE_KEY not in hass_storage
+    assert hass.states.get(order_entity(order_id)) is None
+
+
+async def test_failed_unload_keeps_running(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """If a platform cannot unload, the entry is not torn down and nothing is written."""
+    entry = setup_integration
+    await fire_poll(hass, freezer, timedelta(seconds=SAVE_DELAY))  # flush the setup's write
+    del hass_storage[STORAGE_KEY]
+    with patch.object(hass.config_entries, "async_unload_platforms", return_value=False):
+        assert not await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.FAILED_UNLOAD
+    assert STORAGE_KEY not in hass_storage
+    await entry.runtime_data.coordinator.async_shutdown()
+
+
+async def test_options_change_reloads(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel
+) -> None:
+    """A changed option takes effect through a reload: the new scan interval is used."""
+    entry = setup_integration
+    assert entry.runtime_data.coordinator.update_interval == timedelta(minutes=5)
+    hass.config_entries.async_update_entry(entry, options={"scan_interval": 30})
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.coordinator.update_interval == timedelta(minutes=30)
+    assert panel.counts["balance"] == 2

@@ -344,6 +344,8 @@ def _records[T](raw: object, parse: Callable[[Mapping[str, Any]], T]) -> list[T]
     records = []
     for item in raw:
         try:
+            if not isinstance(item, Mapping):
+                raise TypeError("not an object")
             records.append(parse(item))
         except (KeyError, TypeError, ValueError, ArithmeticError):
             LOGGER.warning("Skipped a damaged record in the tracked orders storage")
@@ -351,7 +353,16 @@ def _records[T](raw: object, parse: Callable[[Mapping[str, Any]], T]) -> list[T]
 
 
 def _time(value: object) -> datetime | None:
-    return dt_util.parse_datetime(value) if isinstance(value, str) else None
+    """A stored time; impossible dates read as unknown, times without a zone as UTC."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt_util.parse_datetime(value)
+    except ValueError:
+        return None
+    if parsed is not None and parsed.tzinfo is None:
+        return parsed.replace(tzinfo=dt_util.UTC)
+    return parsed
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -1,0 +1,114 @@
+"""The low-balance binary sensor: only while a threshold is set (CONTRACT §3)."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.smm_panel.const import CONF_LOW_BALANCE_THRESHOLD
+from tests.fake_panel import FakePanel, Fault
+from tests.polling_helpers import DEVICE_SLUG, ENTRY_ID, fire_poll, setup_entry
+
+LOW_BALANCE = f"binary_sensor.{DEVICE_SLUG}_low_balance"
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Home Assistant's serializer, stored under tests/snapshots (as in core's conftest)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+def _state(hass: HomeAssistant) -> str:
+    state = hass.states.get(LOW_BALANCE)
+    assert state is not None
+    return state.state
+
+
+@pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 150.5}])
+async def test_snapshot(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Registry entry and state of the low-balance sensor."""
+    with patch("custom_components.smm_panel.PLATFORMS", [Platform.BINARY_SENSOR]):
+        await setup_entry(hass, config_entry)
+    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+
+@pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 50}])
+async def test_on_and_off(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """On below the threshold, off at or above it; unavailable while polls fail."""
+    await setup_entry(hass, config_entry)
+    assert _state(hass) == STATE_OFF  # 100.84292
+
+    panel.balance = "49.99999"
+    await fire_poll(hass, freezer)
+    assert _state(hass) == STATE_ON
+
+    panel.balance = "50"
+    await fire_poll(hass, freezer)
+    assert _state(hass) == STATE_OFF
+
+    panel.inject(Fault.HTTP_503, action="balance", times=2)
+    await fire_poll(hass, freezer)
+    assert _state(hass) == STATE_UNAVAILABLE
+
+
+async def test_absent_without_threshold(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The default threshold 0 means no such sensor."""
+    await setup_entry(hass, config_entry)
+    assert hass.states.get(LOW_BALANCE) is None
+
+
+@pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 500}])
+async def test_removed_when_threshold_back_to_zero(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Options change → reload; threshold 0 removes the sensor from the registry."""
+    await setup_entry(hass, config_entry)
+    assert _state(hass) == STATE_ON
+    assert entity_registry.async_get(LOW_BALANCE) is not None
+    panel.reset_stats()
+
+    options: dict[str, Any] = {**config_entry.options, CONF_LOW_BALANCE_THRESHOLD: 0}
+    hass.config_entries.async_update_entry(config_entry, options=options)
+    await hass.async_block_till_done()
+    assert panel.counts["balance"] == 1  # reloaded: polled again
+    assert hass.states.get(LOW_BALANCE) is None
+    assert entity_registry.async_get(LOW_BALANCE) is None
+    assert {e.unique_id for e in er.async_entries_for_config_entry(entity_registry, ENTRY_ID)} == {
+        f"{ENTRY_ID}_balance",
+        f"{ENTRY_ID}_active_orders",
+    }
+
+    # And back: a threshold brings it back, judged against the new value.
+    hass.config_entries.async_update_entry(
+        config_entry, options={**options, CONF_LOW_BALANCE_THRESHOLD: 10}
+    )
+    await hass.async_block_till_done()
+    assert _state(hass) == STATE_OFF

@@ -1,0 +1,351 @@
+"""Sensors (CONTRACT §3): balance, active orders and one enum sensor per tracked order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.sensor import (
+    ATTR_OPTIONS,
+    ATTR_STATE_CLASS,
+    SensorDeviceClass,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    ATTR_DEVICE_CLASS,
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.smm_panel.api import OrderState
+from custom_components.smm_panel.const import DOMAIN
+from custom_components.smm_panel.sensor import SmmOrderSensor
+from tests.fake_panel import (
+    PENDING_SECONDS,
+    SERVICE_FOLLOWERS,
+    SERVICE_PACKAGE,
+    SERVICE_VIEWS,
+    FakePanel,
+    RunningFakePanel,
+)
+from tests.polling_helpers import (
+    DEVICE_SLUG,
+    ENTRY_ID,
+    fire_poll,
+    order_entity,
+    seed_storage,
+    setup_entry,
+    tracked_order,
+    tracked_refill,
+)
+
+BALANCE = f"sensor.{DEVICE_SLUG}_balance"
+ACTIVE_ORDERS = f"sensor.{DEVICE_SLUG}_active_orders"
+ORDER_ATTRIBUTES = {
+    "order_id",
+    "service_id",
+    "service_name",
+    "link",
+    "quantity",
+    "start_count",
+    "remains",
+    "delivered",
+    "progress",
+    "charge",
+    "currency",
+    "raw_status",
+    "placed_at",
+    "refill_id",
+    "refill_status",
+    "error",
+}
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Home Assistant's serializer, stored under tests/snapshots (as in core's conftest)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+def _seed_mixed(panel: FakePanel, hass_storage: dict[str, Any]) -> dict[str, str]:
+    """Orders in every interesting shape; returns name → order id."""
+    now = dt_util.utcnow()
+    placed = panel.create_order(SERVICE_FOLLOWERS, "https://insta.example/p/placed", 1000)
+    panel.advance(PENDING_SECONDS + 60)  # a quarter delivered
+    done = panel.create_order(SERVICE_VIEWS, "https://video.example/done", 1000, status="Completed")
+    refill = panel.create_refill(done)
+    partial = panel.create_order(
+        SERVICE_PACKAGE, "https://shop.example/partial", status="Partial", remains=1
+    )
+    ids = {"placed": placed, "done": done, "partial": partial, "lost": "99999"}
+    seed_storage(
+        hass_storage,
+        [
+            tracked_order(
+                placed,
+                service_id=SERVICE_FOLLOWERS,
+                service_name="Instagram Followers",
+                link="https://insta.example/p/placed",
+                quantity=1000,
+                placed_at=now - timedelta(minutes=2),
+            ),
+            tracked_order(
+                done,
+                service_id=SERVICE_VIEWS,
+                link="https://video.example/done",
+                quantity=1000,
+                refill_id=refill,
+            ),
+            tracked_order(partial, quantity=1),
+            tracked_order("99999"),
+        ],
+        [tracked_refill(refill, done)],
+    )
+    return ids
+
+
+@pytest.mark.freeze_time("2025-05-01T12:00:00+00:00")
+async def test_sensors_snapshot(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Every sensor: registry entry and state."""
+    _seed_mixed(panel, hass_storage)
+    with patch("custom_components.smm_panel.PLATFORMS", [Platform.SENSOR]):
+        await setup_entry(hass, config_entry)
+    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+
+async def test_order_attributes(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An order sensor is an enum of the normalised status with every attribute of §3."""
+    ids = _seed_mixed(panel, hass_storage)
+    await setup_entry(hass, config_entry)
+
+    state = hass.states.get(order_entity(ids["placed"]))
+    assert state is not None
+    assert state.state == "in_progress"
+    assert state.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.ENUM
+    assert state.attributes[ATTR_OPTIONS] == [s.value for s in OrderState]
+    assert state.attributes["friendly_name"] == f"127.0.0.1 Order {ids['placed']}"
+    assert set(state.attributes) >= ORDER_ATTRIBUTES
+    view = panel.order_view(ids["placed"])
+    assert {name: state.attributes[name] for name in ORDER_ATTRIBUTES} == {
+        "order_id": ids["placed"],
+        "service_id": SERVICE_FOLLOWERS,
+        "service_name": "Instagram Followers",
+        "link": "https://insta.example/p/placed",
+        "quantity": 1000,
+        "start_count": view.start_count,
+        "remains": 750,
+        "delivered": 250,
+        "progress": 25.0,
+        "charge": 0.9,
+        "currency": "USD",
+        "raw_status": "In progress",
+        "placed_at": (dt_util.utcnow() - timedelta(minutes=2)).isoformat(),
+        "refill_id": None,
+        "refill_status": None,
+        "error": None,
+    }
+
+    done = hass.states.get(order_entity(ids["done"]))
+    assert done is not None
+    assert done.state == "completed"
+    assert done.attributes["refill_status"] == "pending"
+    assert done.attributes["progress"] == 100.0
+
+    partial = hass.states.get(order_entity(ids["partial"]))
+    assert partial is not None
+    assert partial.state == "partial"
+    assert partial.attributes["progress"] == 0.0  # a package: 1 unit, still remaining
+
+    lost = hass.states.get(order_entity("99999"))
+    assert lost is not None
+    assert lost.state == "unknown"
+    assert lost.attributes["error"] == "Incorrect order ID"
+    assert lost.attributes["progress"] is None
+
+    active = hass.states.get(ACTIVE_ORDERS)
+    assert active is not None
+    assert active.state == "2"  # placed and lost; done and partial are finished
+    assert active.attributes[ATTR_STATE_CLASS] == SensorStateClass.MEASUREMENT
+
+
+@pytest.mark.parametrize(
+    ("currency", "missing", "unit"), [("EUR", False, "EUR"), ("EUR", True, "SAR")]
+)
+async def test_balance(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    freezer: FrozenDateTimeFactory,
+    currency: str,
+    missing: bool,
+    unit: str,
+) -> None:
+    """Monetary, total, in the panel's currency; Home Assistant's when the panel omits it."""
+    hass.config.currency = "SAR"
+    panel.currency = currency
+    panel.quirks.missing_currency = missing
+    panel.balance = "12.5"
+    await setup_entry(hass, config_entry)
+    state = hass.states.get(BALANCE)
+    assert state is not None
+    assert state.state == "12.50000"
+    assert state.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.MONETARY
+    assert state.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL
+    assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == unit
+
+    panel.balance = "7.25"
+    await fire_poll(hass, freezer)
+    state = hass.states.get(BALANCE)
+    assert state is not None
+    assert state.state == "7.25000"
+
+
+async def test_device_and_unique_ids(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    running_panel: RunningFakePanel,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """One service device per entry; every unique id starts with the entry id."""
+    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
+    seed_storage(hass_storage, [tracked_order(order_id)])
+    await setup_entry(hass, config_entry)
+    device = device_registry.async_get_device(identifiers={(DOMAIN, ENTRY_ID)})
+    assert device is not None
+    assert device.entry_type is dr.DeviceEntryType.SERVICE
+    assert device.manufacturer == "SMM panel"
+    assert device.name == "127.0.0.1"
+    assert device.configuration_url == f"http://127.0.0.1:{running_panel.port}"
+    entries = er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
+    assert {entry.unique_id for entry in entries} == {
+        f"{ENTRY_ID}_balance",
+        f"{ENTRY_ID}_active_orders",
+        f"{ENTRY_ID}_order_{order_id}",
+    }
+    assert {entry.device_id for entry in entries} == {device.id}
+    assert all(entry.has_entity_name for entry in entries)
+    assert {entry.translation_key for entry in entries} == {"balance", "active_orders", "order"}
+
+
+async def test_order_entities_follow_tracking(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """An entity appears when an order is tracked and leaves the registry when it is not."""
+    await setup_entry(hass, config_entry)
+    tracker = config_entry.runtime_data.tracker
+    first = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
+    second = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/2")
+    await tracker.async_track([tracked_order(first), tracked_order(second)])
+    await hass.async_block_till_done()
+    for order_id in (first, second):
+        assert entity_registry.async_get(order_entity(order_id)) is not None
+        state = hass.states.get(order_entity(order_id))
+        assert state is not None
+        assert state.state == "unknown"  # not polled yet
+    active = hass.states.get(ACTIVE_ORDERS)
+    assert active is not None
+    assert active.state == "2"
+
+    await fire_poll(hass, freezer)
+    state = hass.states.get(order_entity(first))
+    assert state is not None
+    assert state.state == "pending"
+
+    await tracker.async_untrack([first])
+    await hass.async_block_till_done()
+    assert entity_registry.async_get(order_entity(first)) is None
+    assert hass.states.get(order_entity(first)) is None
+    active = hass.states.get(ACTIVE_ORDERS)
+    assert active is not None
+    assert active.state == "1"
+
+    # Its registry entry deleted by hand first: untracking still works.
+    entity_registry.async_remove(order_entity(second))
+    await hass.async_block_till_done()
+    await tracker.async_untrack([second])
+    await hass.async_block_till_done()
+    assert hass.states.get(order_entity(second)) is None
+
+    # Tracked again later: a new entity.
+    await tracker.async_track([tracked_order(first)])
+    await hass.async_block_till_done()
+    assert entity_registry.async_get(order_entity(first)) is not None
+
+
+async def test_stale_order_entities_removed_at_setup(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Registry entries of orders no longer tracked (e.g. storage lost) are removed at setup."""
+    config_entry.add_to_hass(hass)
+    stale = entity_registry.async_get_or_create(
+        "sensor", DOMAIN, f"{ENTRY_ID}_order_123", config_entry=config_entry
+    )
+    other = entity_registry.async_get_or_create(
+        "sensor", DOMAIN, f"{ENTRY_ID}_something_else", config_entry=config_entry
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert entity_registry.async_get(stale.entity_id) is None
+    assert entity_registry.async_get(other.entity_id) is not None
+
+
+async def test_order_entity_without_order(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An order sensor whose record is gone (about to be removed) is unavailable and empty."""
+    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
+    seed_storage(hass_storage, [tracked_order(order_id)])
+    await setup_entry(hass, config_entry)
+    coordinator = config_entry.runtime_data.coordinator
+    sensor = SmmOrderSensor(coordinator, order_id)
+    available_with_order = sensor.available
+    assert available_with_order
+    del coordinator.tracker.orders[order_id]
+    assert not sensor.available
+    assert sensor.native_value is None
+    assert sensor.extra_state_attributes == {}
+
+    # The live entity, told of the update, writes itself unavailable.
+    coordinator.async_update_listeners()
+    state = hass.states.get(order_entity(order_id))
+    assert state is not None
+    assert state.state == STATE_UNAVAILABLE
