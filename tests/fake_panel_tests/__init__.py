@@ -1,0 +1,1 @@
+"""Tests of the fake panel itself: it must behave like a real SMM panel."""
