@@ -1,0 +1,45 @@
+"""Helpers shared by the action tests: calling an action, reading an entry's runtime data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import Context, HomeAssistant, ServiceResponse
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.smm_panel.const import DOMAIN
+from custom_components.smm_panel.coordinator import SmmRuntimeData
+
+ENTRY_ID = "01JSMMPANELTESTENTRY000000"
+LINK = "https://www.instagram.com/example"
+
+
+async def call(
+    hass: HomeAssistant,
+    action: str,
+    data: dict[str, Any] | None = None,
+    *,
+    user_id: str | None = None,
+    entry_id: str = ENTRY_ID,
+) -> ServiceResponse:
+    """Call one of the integration's actions, blocking, with its response."""
+    return await hass.services.async_call(
+        DOMAIN,
+        action,
+        {"config_entry_id": entry_id, **(data or {})},
+        blocking=True,
+        return_response=True,
+        context=Context(user_id=user_id),
+    )
+
+
+def runtime(entry: MockConfigEntry) -> SmmRuntimeData:
+    """The loaded entry's runtime data."""
+    data: SmmRuntimeData = entry.runtime_data
+    return data
+
+
+def order_entity_id(hass: HomeAssistant, order_id: str, entry_id: str = ENTRY_ID) -> str | None:
+    """The entity id of a tracked order's sensor, if it is in the entity registry."""
+    return er.async_get(hass).async_get_entity_id("sensor", DOMAIN, f"{entry_id}_order_{order_id}")
