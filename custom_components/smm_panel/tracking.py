@@ -251,7 +251,7 @@ class OrderTracker:
             if old is None:
                 continue  # untracked while the poll was in flight
             new = _order_after(old, result, now)
-            if new != old:
+            if new is not old and new != old:
                 self.orders[order_id] = new
                 changed = True
                 if old.state is not None and new.state != old.state:
@@ -308,6 +308,20 @@ def _order_after(old: TrackedOrder, result: OrderStatusResult, now: datetime) ->
             error_count=errors,
             finished_at=now if gave_up else old.finished_at,
         )
+    currency = result.currency or old.currency
+    finished_at = (old.finished_at or now) if result.state.finished else None
+    if (
+        old.state is result.state
+        and old.remains == result.remains
+        and old.raw_status == result.raw_status
+        and old.start_count == result.start_count
+        and old.charge == result.charge
+        and old.currency == currency
+        and old.finished_at == finished_at
+        and old.error is None
+        and old.error_count == 0
+    ):
+        return old  # nothing moved (the usual case): no copy, so 10 000 orders stay cheap
     return replace(
         old,
         state=result.state,
@@ -315,10 +329,10 @@ def _order_after(old: TrackedOrder, result: OrderStatusResult, now: datetime) ->
         charge=result.charge,
         start_count=result.start_count,
         remains=result.remains,
-        currency=result.currency or old.currency,
+        currency=currency,
         error=None,
         error_count=0,
-        finished_at=(old.finished_at or now) if result.state.finished else None,
+        finished_at=finished_at,
     )
 
 
