@@ -15,6 +15,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 # package, and whichever is imported first wins (HA-GUIDE §2).
 from custom_components.smm_panel.const import DOMAIN
 from tests.fake_panel import FakePanel, RunningFakePanel, start_fake_panel
+from tests.snapshot_lanes import select_snapshot_lane
+
+select_snapshot_lane()  # snapshots/ on HA 2025.4, snapshots-latest/ on a newer HA
 
 API_KEY = "canary-0f3a9c2e-key-never-logged"
 

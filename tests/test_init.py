@@ -37,8 +37,9 @@ async def test_setup_and_unload(
     assert state is not None
     assert state.state == "100.84292"
     assert state.attributes["unit_of_measurement"] == "USD"
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
-    assert device is not None
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert [d.identifiers for d in devices] == [{(DOMAIN, entry.entry_id)}]
+    device = devices[0]
     assert device.entry_type is dr.DeviceEntryType.SERVICE
     assert device.manufacturer == "SMM panel"
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -238,8 +238,9 @@ async def test_device_and_unique_ids(
     order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
     seed_storage(hass_storage, [tracked_order(order_id)])
     await setup_entry(hass, config_entry)
-    device = device_registry.async_get_device(identifiers={(DOMAIN, ENTRY_ID)})
-    assert device is not None
+    devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
+    assert [d.identifiers for d in devices] == [{(DOMAIN, ENTRY_ID)}]
+    device = devices[0]
     assert device.entry_type is dr.DeviceEntryType.SERVICE
     assert device.manufacturer == "SMM panel"
     assert device.name == "127.0.0.1"

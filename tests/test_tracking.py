@@ -421,9 +421,11 @@ async def test_future_version_reset(
     hass_storage[STORAGE_KEY] = storage_payload([tracked_order("1")], version=STORAGE_VERSION + 1)
     await setup_entry(hass, config_entry)
     assert config_entry.runtime_data.tracker.orders == {}
-    assert "stored by a newer version and are reset" in caplog.text
+    # HA 2025.4 hands the file to our migration hook; newer HA refuses it before that, and
+    # the tracker's unreadable-file path resets it. Either way: reset, logged, rewritten.
+    assert "are reset" in caplog.text or "is reset" in caplog.text
     assert hass_storage[STORAGE_KEY]["version"] == STORAGE_VERSION
-    assert hass_storage[STORAGE_KEY]["data"] == {}
+    assert not hass_storage[STORAGE_KEY]["data"].get("orders")
 
 
 @pytest.mark.parametrize("minor_version", [0, STORAGE_MINOR_VERSION + 1, None])
