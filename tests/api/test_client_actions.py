@@ -298,13 +298,31 @@ async def test_ids_missing_from_a_bulk_answer(client: SmmPanelClient, panel: Fak
     assert isinstance(result[order_id], OrderStatus)
     assert result["5"] == ItemError(item_id="5", error=MISSING_FROM_ANSWER)
     assert result["6"] == ItemError(item_id="6", error=MISSING_FROM_ANSWER)
-    for action, method in (
-        ("refill", client.refill_many),
-        ("refill_status", client.refill_status_many),
-        ("cancel", client.cancel_many),
-    ):
-        panel.inject(Fault.WRONG_SHAPE, action=action, body=[])
-        assert await method(["5"]) == {"5": ItemError(item_id="5", error=MISSING_FROM_ANSWER)}
+    panel.inject(Fault.WRONG_SHAPE, action="refill", body=[{"order": order_id, "refill": "9"}])
+    assert await client.refill_many([order_id, "5"]) == {
+        order_id: RefillCreated(order_id=order_id, refill_id="9"),
+        "5": ItemError(item_id="5", error=MISSING_FROM_ANSWER),
+    }
+
+
+@pytest.mark.parametrize("body", [[], {}, {"foo": 1}, [{"order": "77", "status": "Completed"}]])
+@pytest.mark.parametrize("action", ["status", "refill", "refill_status", "cancel"])
+async def test_bulk_answer_naming_none_of_the_ids(
+    client: SmmPanelClient, panel: FakePanel, action: str, body: object
+) -> None:
+    """An answer about none of the ids asked for fails as a whole, not as an error per id.
+
+    Otherwise three such answers (a maintenance page's JSON, say) would finish every order.
+    """
+    methods = {
+        "status": client.status_many,
+        "refill": client.refill_many,
+        "refill_status": client.refill_status_many,
+        "cancel": client.cancel_many,
+    }
+    panel.inject(Fault.WRONG_SHAPE, action=action, body=body, times=2)
+    with pytest.raises(SmmInvalidResponseError, match="none of the ids"):
+        await methods[action](["5", "6"])
 
 
 # -- refill -----------------------------------------------------------------------------------

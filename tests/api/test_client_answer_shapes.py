@@ -16,9 +16,9 @@ from custom_components.smm_panel.api import (
     RefillState,
     RefillStatus,
     Service,
+    SmmInvalidResponseError,
     SmmPanelClient,
 )
-from custom_components.smm_panel.api.client import MISSING_FROM_ANSWER
 from tests.fake_panel import FakePanel, Fault
 
 CANNOT_CANCEL = ItemError(item_id="2", error="Cannot cancel")
@@ -79,10 +79,13 @@ async def test_cancel_answers(
 async def test_cancel_answer_layouts(
     client: SmmPanelClient, panel: FakePanel, body: object, expected: object
 ) -> None:
-    """A list of objects carrying their id, or an object keyed by id; unmatched → missing."""
+    """A list of objects carrying their id, or an object keyed by id; about no id → invalid."""
     panel.inject(Fault.WRONG_SHAPE, action="cancel", body=body)
-    missing = ItemError(item_id="2", error=MISSING_FROM_ANSWER)
-    assert await client.cancel_many(["2"]) == {"2": expected or missing}
+    if expected is None:
+        with pytest.raises(SmmInvalidResponseError, match="none of the ids"):
+            await client.cancel_many(["2"])
+        return
+    assert await client.cancel_many(["2"]) == {"2": expected}
 
 
 @pytest.mark.parametrize(

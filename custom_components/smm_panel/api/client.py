@@ -187,22 +187,22 @@ class SmmPanelClient:
 
     async def _status_batch(self, ids: list[str]) -> dict[str, OrderStatusResult]:
         data = await self._read("status", {"orders": ",".join(ids)})
-        answers = _keyed(data, "order")
+        answers = _keyed(data, "order", ids)
         return {i: _order_status(i, answers.get(i)) for i in ids}
 
     async def _refill_status_batch(self, ids: list[str]) -> dict[str, RefillStatusResult]:
         data = await self._read("refill_status", {"refills": ",".join(ids)})
-        answers = _keyed(data, "refill")
+        answers = _keyed(data, "refill", ids)
         return {i: _refill_status(i, answers.get(i)) for i in ids}
 
     async def _refill_batch(self, ids: list[str]) -> dict[str, RefillResult]:
         data = await self._read("refill", {"orders": ",".join(ids)}, retry=False)
-        answers = _keyed(data, "order")
+        answers = _keyed(data, "order", ids)
         return {i: _refill_created(i, answers.get(i)) for i in ids}
 
     async def _cancel_batch(self, ids: list[str]) -> dict[str, CancelResult]:
         data = await self._read("cancel", {"orders": ",".join(ids)}, retry=False)
-        answers = _keyed(data, "order")
+        answers = _keyed(data, "order", ids)
         return {i: _cancel_requested(i, answers.get(i)) for i in ids}
 
     # -- transport ----------------------------------------------------------------------
@@ -285,20 +285,26 @@ def _retry_after(header: str | None) -> float | None:
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
-def _keyed(data: object, id_field: str) -> dict[str, object]:
+def _keyed(data: object, id_field: str, ids: list[str]) -> dict[str, object]:
     """Bulk answers come keyed by id, or as a list of objects carrying their id.
 
-    A top-level `{"error": ...}` never gets here: `_decode` raised it already.
+    An answer naming none of the ids asked about is not an answer about them (a maintenance
+    page's JSON, say): it fails as a whole rather than as an error for every id, which would
+    count towards finishing every tracked order. A top-level `{"error": ...}` never gets here:
+    `_decode` raised it already.
     """
+    keyed: dict[str, object] = {}
     if isinstance(data, dict):
-        return {name: value for raw, value in data.items() if (name := str(raw).strip())}
-    if isinstance(data, list):
-        keyed: dict[str, object] = {}
+        keyed = {name: value for raw, value in data.items() if (name := str(raw).strip())}
+    elif isinstance(data, list):
         for item in data:
             if isinstance(item, dict) and (item_key := parsing.item_id(item.get(id_field))):
                 keyed[item_key] = item
-        return keyed
-    raise SmmInvalidResponseError("The bulk answer is neither an object nor a list")
+    else:
+        raise SmmInvalidResponseError("The bulk answer is neither an object nor a list")
+    if not keyed.keys() & set(ids):
+        raise SmmInvalidResponseError("The bulk answer names none of the ids asked about")
+    return keyed
 
 
 def _service(item: object) -> Service | None:
