@@ -25,11 +25,20 @@ from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import config_validation as cv
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
+import voluptuous_serialize
 
 from custom_components.smm_panel.api import SmmPanelClient
+from custom_components.smm_panel.config_flow import (
+    OPTIONS_SCHEMA,
+    REAUTH_SCHEMA,
+    RECONFIGURE_SCHEMA,
+    USER_SCHEMA,
+    suggested_url,
+)
 from custom_components.smm_panel.const import (
     CONF_FINISHED_ORDER_RETENTION,
     CONF_LOW_BALANCE_THRESHOLD,
@@ -114,6 +123,37 @@ async def _add_loaded_entry(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     return entry
+
+
+# -- forms ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("schema", [USER_SCHEMA, REAUTH_SCHEMA, RECONFIGURE_SCHEMA, OPTIONS_SCHEMA])
+def test_forms_serialize_for_the_frontend(schema: vol.Schema) -> None:
+    """Each form converts as the frontend's flow view converts it (else the dialog fails)."""
+    fields = voluptuous_serialize.convert(schema, custom_serializer=cv.custom_serializer)
+    assert [field["name"] for field in fields] == [str(key) for key in schema.schema]
+    json.dumps(fields)
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("https://smmpllus.com/api/v2", "https://smmpllus.com/api/v2"),
+        (" http://smm.example:8080/api/v2 ", "http://smm.example:8080/api/v2"),
+        (f"https://user:{KEY}@smmpllus.com/api/v2", "https://smmpllus.com/api/v2"),
+        (f"https://{KEY}@smmpllus.com/api/v2", "https://smmpllus.com/api/v2"),
+        (f"https://smmpllus.com/api/v2?key={KEY}", "https://smmpllus.com/api/v2"),
+        (f"https://smmpllus.com/api/v2#{KEY}", "https://smmpllus.com/api/v2"),
+        (f"user:{KEY}@smmpllus.com", ""),
+        ("https://[::1/api/v2", ""),
+        ("not a url", "not a url"),
+        ("   ", ""),
+    ],
+)
+def test_refused_url_offered_back_without_secrets(typed: str, offered: str) -> None:
+    """Credentials, query and fragment may hold the key: never sent back to the form."""
+    assert suggested_url(typed) == offered
 
 
 # -- user step -------------------------------------------------------------------------------
@@ -216,7 +256,7 @@ async def test_user_flow_refused_url_then_retry(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": error}
-    assert _suggested(result, CONF_URL) == url
+    assert _suggested(result, CONF_URL) == suggested_url(url)
     assert panel.counts["balance"] == 0
 
     result = await hass.config_entries.flow.async_configure(
@@ -608,8 +648,8 @@ async def test_reconfigure_flow_unchanged_reloads(
     ("url", "key", "fault", "error"),
     [
         ("http://smmpllus.com/api/v2", KEY, None, "insecure_url"),
-        ("https://user:pass@smmpllus.com/api/v2", KEY, None, "invalid_url"),
-        ("https://smmpllus.com/api/v2?key=x", KEY, None, "invalid_url"),
+        (f"https://user:{KEY}@smmpllus.com/api/v2", KEY, None, "invalid_url"),
+        (f"https://smmpllus.com/api/v2?key={KEY}", KEY, None, "invalid_url"),
         ("not a url", KEY, None, "invalid_url"),
         (None, "wrong-key", None, "invalid_auth"),
         (None, KEY, Fault.HTTP_503, "cannot_connect"),
@@ -639,7 +679,7 @@ async def test_reconfigure_flow_error_then_success(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
     assert result["errors"] == {"base": error}
-    assert _suggested(result, CONF_URL) == url
+    assert _suggested(result, CONF_URL) == suggested_url(url)
     assert entry.data == {CONF_URL: panel_url, CONF_API_KEY: "old-key"}
 
     panel.clear_faults()

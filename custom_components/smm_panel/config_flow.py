@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import ipaddress
-import math
 import re
+import sys
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -133,6 +133,20 @@ def normalize_url(raw: str) -> str:
     return urlunsplit((scheme, netloc, parts.path, "", ""))
 
 
+def suggested_url(raw: str) -> str:
+    """A URL as typed, for the form shown again: without credentials, query or fragment.
+
+    Those are refused because they may hold the key; sending them back to the form would
+    show it in a plain text field.
+    """
+    try:
+        parts = urlsplit(raw.strip())
+    except ValueError:
+        return ""
+    offered = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+    return "" if "@" in offered else offered
+
+
 def _redact(err: Exception, api_key: str) -> str:
     """An error's text for the log, in case a panel echoed the key back in its answer."""
     return str(err).replace(api_key, "**REDACTED**")
@@ -232,7 +246,7 @@ class SmmPanelConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                USER_SCHEMA, {CONF_URL: user_input[CONF_URL]} if user_input else {}
+                USER_SCHEMA, {CONF_URL: suggested_url(user_input[CONF_URL])} if user_input else {}
             ),
             errors=errors,
             description_placeholders={"example_url": DEFAULT_URL},
@@ -286,7 +300,7 @@ class SmmPanelConfigFlow(ConfigFlow, domain=DOMAIN):
                     "reconfigure_successful",
                     title=new_host if entry.title == old_host else UNDEFINED,
                 )
-        suggested = user_input[CONF_URL] if user_input else entry.data[CONF_URL]
+        suggested = suggested_url(user_input[CONF_URL]) if user_input else entry.data[CONF_URL]
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
@@ -300,11 +314,10 @@ class SmmPanelConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
-def _finite(value: float) -> float:
-    """Refuse infinities and NaN, which cannot be stored in the entry's JSON."""
-    if not math.isfinite(value):
-        raise vol.Invalid("not a finite number")
-    return value
+MONEY_RANGE = vol.Range(min=0, max=sys.float_info.max)
+"""≥ 0 and finite: NaN fails every comparison and infinity exceeds the largest float, so
+neither reaches the entry's JSON. A plain function would do the same, but the frontend
+could not serialize the form and the options dialog would not open."""
 
 
 def _money_selector() -> NumberSelector:
@@ -327,10 +340,10 @@ OPTIONS_SCHEMA = vol.Schema(
             vol.Coerce(int),
         ),
         vol.Required(CONF_LOW_BALANCE_THRESHOLD, default=DEFAULT_LOW_BALANCE_THRESHOLD): vol.All(
-            _money_selector(), vol.Range(min=0), _finite
+            _money_selector(), MONEY_RANGE
         ),
         vol.Required(CONF_MAX_ORDER_COST, default=DEFAULT_MAX_ORDER_COST): vol.All(
-            _money_selector(), vol.Range(min=0), _finite
+            _money_selector(), MONEY_RANGE
         ),
         vol.Required(
             CONF_FINISHED_ORDER_RETENTION, default=DEFAULT_FINISHED_ORDER_RETENTION
