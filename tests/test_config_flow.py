@@ -25,11 +25,9 @@ from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import config_validation as cv
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
-import voluptuous_serialize
 
 from custom_components.smm_panel.api import SmmPanelClient
 from custom_components.smm_panel.config_flow import (
@@ -53,6 +51,7 @@ from custom_components.smm_panel.const import (
 )
 from tests.conftest import API_KEY as KEY
 from tests.fake_panel import FakePanel, Fault, RunningFakePanel
+from tests.flow_json import frontend_json
 
 OTHER_KEY = "another-account-key"
 
@@ -129,11 +128,15 @@ async def _add_loaded_entry(
 
 
 @pytest.mark.parametrize("schema", [USER_SCHEMA, REAUTH_SCHEMA, RECONFIGURE_SCHEMA, OPTIONS_SCHEMA])
-def test_forms_serialize_for_the_frontend(schema: vol.Schema) -> None:
+def test_forms_serialize_for_the_frontend(hass: HomeAssistant, schema: vol.Schema) -> None:
     """Each form converts as the frontend's flow view converts it (else the dialog fails)."""
-    fields = voluptuous_serialize.convert(schema, custom_serializer=cv.custom_serializer)
+    result = ConfigFlowResult(
+        type=FlowResultType.FORM, flow_id="f", handler=DOMAIN, step_id="s", data_schema=schema
+    )
+    fields = json.loads(frontend_json(hass, result, options=schema is OPTIONS_SCHEMA))[
+        "data_schema"
+    ]
     assert [field["name"] for field in fields] == [str(key) for key in schema.schema]
-    json.dumps(fields)
 
 
 @pytest.mark.parametrize(
