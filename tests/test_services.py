@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -294,6 +294,36 @@ async def test_cancel_orders(
     await _poll(hass, freezer)
     assert _state(hass, cancelable) == "canceled"
     assert [(e.data["order"], e.data["new_status"]) for e in events] == [(cancelable, "canceled")]
+
+
+@pytest.mark.parametrize(
+    ("action", "key"), [("refill_orders", "refills"), ("cancel_orders", "cancels")]
+)
+async def test_bulk_write_with_a_failed_batch_reports_it_per_order(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    panel: FakePanel,
+    action: str,
+    key: str,
+) -> None:
+    """150 orders: one batch of two fails, yet what the other did is answered, in order."""
+    status = "Completed" if action == "refill_orders" else None
+    ids = [
+        panel.create_order(SERVICE_FOLLOWERS, f"{LINK}/{n}", 100, status=status) for n in range(150)
+    ]
+    panel.inject(Fault.HTTP_503, action=action.removesuffix("_orders"))
+
+    response = await call(hass, action, {"orders": ids})
+
+    assert response is not None
+    items = cast(list[dict[str, Any]], response[key])
+    assert [item["order"] for item in items] == ids
+    failed = [item for item in items if "error" in item]
+    assert len(failed) in (50, 100)
+    assert all(
+        item["error"].startswith("No usable answer, the outcome is unknown") for item in failed
+    )
+    assert all(item.get("refill") or item.get("canceled") for item in items if "error" not in item)
 
 
 async def test_cancel_without_success_does_not_poll(

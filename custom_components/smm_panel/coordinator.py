@@ -23,6 +23,7 @@ from .api import (
     SmmError,
     SmmPanelClient,
     SmmRateLimitedError,
+    most_telling,
 )
 from .const import (
     CATALOGUE_MAX_AGE,
@@ -196,7 +197,7 @@ async def _gather_all(
     results = await asyncio.gather(balance, statuses, refills, return_exceptions=True)
     errors = [result for result in results if isinstance(result, BaseException)]
     if errors:
-        raise next((e for e in errors if isinstance(e, SmmAuthError)), errors[0])
+        raise most_telling(errors)
     return cast(
         tuple[Balance, dict[str, OrderStatusResult], dict[str, RefillStatusResult]], results
     )

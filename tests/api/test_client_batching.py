@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
 
 import aiohttp
 import pytest
@@ -14,8 +15,10 @@ from custom_components.smm_panel.api import (
     MAX_IN_FLIGHT,
     ItemError,
     OrderStatus,
+    SmmAuthError,
     SmmConnectionError,
     SmmPanelClient,
+    most_telling,
 )
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault, RunningFakePanel
 
@@ -123,3 +126,79 @@ async def test_a_failing_batch_fails_the_call(client: SmmPanelClient, panel: Fak
             break
         await asyncio.sleep(0.01)
     assert panel.counts == Counter({"status": 6})
+
+
+WRITES: dict[str, Bulk] = {
+    "refill": lambda c, ids: c.refill_many(ids),
+    "cancel": lambda c, ids: c.cancel_many(ids),
+}
+
+
+@pytest.mark.parametrize(
+    ("fault", "params", "prefix"),
+    [
+        (Fault.HTTP_503, {}, "No usable answer, the outcome is unknown: "),
+        (Fault.DROP_AFTER, {}, "No usable answer, the outcome is unknown: "),
+        (Fault.HTML_PAGE, {}, "No usable answer, the outcome is unknown: "),
+        (Fault.RATE_LIMITED, {}, "Not sent: "),
+        (Fault.WRONG_SHAPE, {"body": {"error": "Incorrect request"}}, "Refused by the panel: "),
+    ],
+)
+@pytest.mark.parametrize("action", list(WRITES))
+async def test_a_failing_write_batch_is_reported_per_order(
+    client: SmmPanelClient,
+    panel: FakePanel,
+    action: str,
+    fault: Fault,
+    params: dict[str, Any],
+    prefix: str,
+) -> None:
+    """Refills and cancels other batches made are kept; the failed batch's orders say why."""
+    status = "Completed" if action == "refill" else None
+    ids = [
+        panel.create_order(SERVICE_FOLLOWERS, f"https://x/{n}", 100, status=status)
+        for n in range(150)
+    ]
+    panel.inject(fault, action=action, **params)
+    result = await WRITES[action](client, ids)
+
+    assert list(result) == ids
+    failed = [i for i, item in result.items() if isinstance(item, ItemError)]
+    assert len(failed) in (50, 100)  # exactly one batch, whichever was answered first
+    assert all(str(result[i]).count(prefix) == 1 for i in failed), result[failed[0]]
+    assert panel.counts == Counter({action: 2})  # writes are never retried
+    if action == "refill":
+        made = {refill.order_id for refill in panel.refills.values()}
+    else:
+        made = {i for i in ids if panel.orders[i].cancel_at is not None}
+    assert set(ids) - set(failed) <= made
+    if not prefix.startswith("No usable answer"):  # certainly not done for the failed batch
+        assert made == set(ids) - set(failed)
+
+
+@pytest.mark.parametrize("action", list(WRITES))
+async def test_write_batches_all_failing_raise(
+    client: SmmPanelClient, panel: FakePanel, action: str
+) -> None:
+    """With no batch through there is nothing to report per order: the call raises."""
+    panel.inject(Fault.HTTP_503, action=action, times=2)
+    with pytest.raises(SmmConnectionError):
+        await WRITES[action](client, [str(n) for n in range(1, 151)])
+
+
+@pytest.mark.parametrize("action", list(WRITES))
+async def test_rejected_key_in_one_batch_raises(
+    client: SmmPanelClient, panel: FakePanel, action: str
+) -> None:
+    """A rejected key is never an item error, even beside a batch that got through."""
+    panel.inject(Fault.WRONG_SHAPE, action=action, body={"error": "Invalid API key"})
+    with pytest.raises(SmmAuthError):
+        await WRITES[action](client, [str(n) for n in range(1, 151)])
+
+
+def test_most_telling_error() -> None:
+    """A bug or cancellation first, then a rejected key, otherwise the first error."""
+    first, auth, bug = SmmConnectionError("a"), SmmAuthError("b"), ValueError("c")
+    assert most_telling([first, auth]) is auth
+    assert most_telling([first, auth, bug]) is bug
+    assert most_telling([first, SmmConnectionError("d")]) is first

@@ -12,6 +12,7 @@ from .exceptions import (
     SmmOrderOutcomeUnknownError,
     SmmPanelError,
     SmmRateLimitedError,
+    most_telling,
 )
 from .models import (
     Balance,
@@ -53,6 +54,7 @@ __all__ = [
     "SmmPanelClient",
     "SmmPanelError",
     "SmmRateLimitedError",
+    "most_telling",
     "parse_order_state",
     "parse_refill_state",
 ]

@@ -16,10 +16,13 @@ import aiohttp
 
 from . import parsing
 from .exceptions import (
+    SmmAuthError,
     SmmConnectionError,
+    SmmError,
     SmmInvalidResponseError,
     SmmOrderOutcomeUnknownError,
     SmmRateLimitedError,
+    most_telling,
 )
 from .models import (
     Balance,
@@ -152,8 +155,12 @@ class SmmPanelClient:
         return refill_id
 
     async def refill_many(self, order_ids: Iterable[str]) -> dict[str, RefillResult]:
-        """Request refills of any number of orders; keyed by order id."""
-        return await self._bulk(order_ids, self._refill_batch)
+        """Request refills of any number of orders; keyed by order id.
+
+        Once any batch got through, a failed batch gives its orders an ItemError instead of
+        raising, so the refills already requested are reported, not lost.
+        """
+        return await self._bulk(order_ids, self._refill_batch, keep_partial=True)
 
     async def refill_status(self, refill_id: str) -> RefillStatus:
         """The status of one refill."""
@@ -168,8 +175,11 @@ class SmmPanelClient:
         return await self._bulk(refill_ids, self._refill_status_batch)
 
     async def cancel_many(self, order_ids: Iterable[str]) -> dict[str, CancelResult]:
-        """Request cancellation of any number of orders; keyed by order id."""
-        return await self._bulk(order_ids, self._cancel_batch)
+        """Request cancellation of any number of orders; keyed by order id.
+
+        Partial failures are reported per order, as for `refill_many`.
+        """
+        return await self._bulk(order_ids, self._cancel_batch, keep_partial=True)
 
     # -- bulk forms ---------------------------------------------------------------------
 
@@ -177,12 +187,35 @@ class SmmPanelClient:
         self,
         ids: Iterable[str],
         fetch: Callable[[list[str]], Awaitable[dict[str, T]]],
-    ) -> dict[str, T]:
+        *,
+        keep_partial: bool = False,
+    ) -> dict[str, T | ItemError]:
+        """Send the ids in batches of 100 (at most four requests in flight).
+
+        Every batch runs to its end. If one fails, the call raises (a rejected key first),
+        unless `keep_partial` and another batch got through: then the failed batches' ids
+        get an ItemError saying what happened to their request.
+        """
         unique = list(dict.fromkeys(i for raw in ids if (i := raw.strip())))
         batches = [unique[start : start + MAX_BATCH] for start in range(0, len(unique), MAX_BATCH)]
-        results: dict[str, T] = {}
-        for part in await asyncio.gather(*(fetch(batch) for batch in batches)):
-            results.update(part)
+        parts = await asyncio.gather(*(fetch(batch) for batch in batches), return_exceptions=True)
+        errors = [part for part in parts if isinstance(part, BaseException)]
+        if errors:
+            telling = most_telling(errors)
+            # A rejected key or a bug is never an item error; without a batch through, raise.
+            partial = keep_partial and len(errors) < len(parts)
+            if (
+                not partial
+                or isinstance(telling, SmmAuthError)
+                or not isinstance(telling, SmmError)
+            ):
+                raise telling
+        results: dict[str, T | ItemError] = {}
+        for batch, part in zip(batches, parts, strict=True):
+            if isinstance(part, BaseException):
+                results.update({i: ItemError(item_id=i, error=_batch_error(part)) for i in batch})
+            else:
+                results.update(part)
         return results
 
     async def _status_batch(self, ids: list[str]) -> dict[str, OrderStatusResult]:
@@ -283,6 +316,15 @@ def _retry_after(header: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _batch_error(err: BaseException) -> str:
+    """The per-order error of an order whose batch failed while others got through."""
+    if isinstance(err, _NotSentError | SmmRateLimitedError):
+        return f"Not sent: {err}"
+    if isinstance(err, SmmConnectionError | SmmInvalidResponseError):
+        return f"No usable answer, the outcome is unknown: {err}"
+    return f"Refused by the panel: {err}"
 
 
 def _keyed(data: object, id_field: str, ids: list[str]) -> dict[str, object]:

@@ -41,3 +41,15 @@ class SmmPanelError(SmmError):
 
 class SmmOrderOutcomeUnknownError(SmmError):
     """An `add` may have reached the panel but no answer came back: never retry blindly."""
+
+
+def most_telling(errors: list[BaseException]) -> BaseException:
+    """Of errors from requests run together, the one to raise.
+
+    Anything that is not an SmmError (a cancellation, a bug) surfaces first; then a rejected
+    key, which the user must act on; otherwise the first.
+    """
+    return next(
+        (e for e in errors if not isinstance(e, SmmError)),
+        next((e for e in errors if isinstance(e, SmmAuthError)), errors[0]),
+    )
