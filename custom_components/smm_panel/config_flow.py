@@ -73,6 +73,11 @@ RECONFIGURE_SCHEMA = vol.Schema(
 )
 REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): _KEY_SELECTOR})
 
+MAX_API_KEY_LENGTH = 4_096
+"""Far longer than any panel's API key (a few dozen characters). A longer "key" is a paste
+mistake: refused as invalid_auth before it is sent, like a blank one, rather than posted to
+the panel, whose web server would refuse a body that size (misreported as invalid_response)."""
+
 # One DNS label: letters, digits, hyphens (underscores tolerated), no hyphen at either end.
 _HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 
@@ -192,7 +197,7 @@ class SmmPanelConfigFlow(ConfigFlow, domain=DOMAIN):
             for other in self._async_current_entries(include_ignore=False)
         ):
             raise AbortFlow("already_configured")
-        if not api_key:
+        if not api_key or len(api_key) > MAX_API_KEY_LENGTH:
             return {}, {"base": "invalid_auth"}
 
         client = SmmPanelClient(url, api_key, async_get_clientsession(self.hass))

@@ -95,6 +95,9 @@ flat. Both are accepted (`_order_fields`).
 MAX_IDS: Final = 10_000
 """The most ids one action call takes (100 requests of 100): beyond that it is a mistake."""
 MAX_ID_LENGTH: Final = 100
+"""The longest order, refill or service id, in characters: a longer one is not an id, and a
+huge one would only make the panel's web server refuse the request."""
+_ID_NUMBER_LIMIT: Final = 10**MAX_ID_LENGTH
 
 _ID_SEPARATORS = re.compile(r"[\s,]+")
 
@@ -586,7 +589,8 @@ def _one_id(value: object) -> str | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return str(value)
+        # Beyond the limit it is no id (and beyond 4300 digits `str` itself raises).
+        return str(value) if abs(value) < _ID_NUMBER_LIMIT else None
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return str(int(value))
     if isinstance(value, str):
@@ -601,7 +605,7 @@ def _flag(data: Mapping[str, Any], name: str, *, default: bool) -> bool:
         return default
     try:
         return cv.boolean(value)
-    except vol.Invalid:
+    except (vol.Invalid, ArithmeticError):  # a Decimal signalling NaN cannot even be compared
         raise _invalid_field(name, "must be true or false") from None
 
 
@@ -631,6 +635,8 @@ def _ids(data: Mapping[str, Any], name: str) -> list[str]:
             raise _invalid_field(name, "must be a list of ids or a comma-separated text")
         if len(ids) > MAX_IDS:
             raise _invalid_field(name, f"has more than {MAX_IDS} ids")
+    if any(len(one) > MAX_ID_LENGTH for one in ids):
+        raise _invalid_field(name, f"has an id longer than {MAX_ID_LENGTH} characters")
     unique = list(dict.fromkeys(ids))
     if not unique:
         raise ServiceValidationError(

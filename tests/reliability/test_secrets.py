@@ -34,20 +34,12 @@ from tests.conftest import API_KEY
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault, RunningFakePanel
 from tests.flow_json import frontend_json
 from tests.polling_helpers import fire_poll, seed_storage, setup_entry, tracked_order
+from tests.reliability.leaks import exception_texts
 from tests.services_common import LINK, call
 
 FAULTS = [f for f in Fault if f is not Fault.LATENCY]  # latency: see test_fault_matrix
 SECOND_KEY = "canary-second-key-4f1d9a77c0e2b8"
 """The key the account changes to (reauth): a canary too."""
-
-
-def _exception_texts(err: BaseException) -> list[str]:
-    texts: list[str] = []
-    seen: BaseException | None = err
-    while seen is not None:
-        texts += [str(seen), repr(seen), repr(getattr(seen, "translation_placeholders", None))]
-        seen = seen.__cause__ or seen.__context__
-    return texts
 
 
 async def test_canary_key_leaks_nowhere(
@@ -91,7 +83,7 @@ async def test_canary_key_leaks_nowhere(
                 )
                 texts.append(json.dumps(response, default=str))
             except HomeAssistantError as err:
-                texts.extend(_exception_texts(err))
+                texts.extend(exception_texts(err))
             panel.clear_faults()
             await hass.async_block_till_done()
 
@@ -119,7 +111,7 @@ async def test_canary_key_leaks_nowhere(
     for record in caplog.records:
         texts.append(record.getMessage())
         if record.exc_info and record.exc_info[1] is not None:
-            texts.extend(_exception_texts(record.exc_info[1]))
+            texts.extend(exception_texts(record.exc_info[1]))
     texts.append(caplog.text)
 
     leaks = [text for text in texts if API_KEY in text]
