@@ -30,6 +30,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.const import DOMAIN
 from custom_components.smm_panel.tracking import order_to_dict, refill_to_dict
+from tests.conftest import API_KEY
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault
 from tests.polling_helpers import (
     DEVICE_SLUG,
@@ -41,6 +42,7 @@ from tests.polling_helpers import (
     tracked_refill,
 )
 from tests.reliability.conftest import SLOW
+from tests.reliability.leaks import exception_texts
 from tests.services_common import LINK, call, runtime
 
 BALANCE = f"sensor.{DEVICE_SLUG}_balance"
@@ -159,6 +161,7 @@ def _assert_clean_log(caplog: pytest.LogCaptureFixture) -> None:
     unexpected += [m for r in loud if "Unexpected" in (m := r.getMessage())]
     unexpected += [m for r in loud if "Traceback" in (m := r.getMessage())]
     assert not unexpected, unexpected
+    assert API_KEY not in caplog.text  # the canary, at every level
 
 
 Seeded = tuple[MockConfigEntry, str, str, str]
@@ -322,6 +325,7 @@ async def test_fault_during_action(
     panel.clear_faults()
 
     assert error is not None, response
+    assert not [text for text in exception_texts(error) if API_KEY in text]
     assert error.translation_domain == DOMAIN
     assert error.translation_key == expected
     assert not isinstance(error, ServiceValidationError)  # not the user's fault
@@ -436,6 +440,7 @@ async def test_latency_beyond_timeout_during_action(
     await hass.async_block_till_done()
 
     assert not isinstance(caught.value, ServiceValidationError)
+    assert not [text for text in exception_texts(caught.value) if API_KEY in text]
     assert caught.value.translation_domain == DOMAIN
     assert caught.value.translation_key == SLOW_EXPECTED[action]
     sent = panel.counts[PANEL_ACTION[action]]
