@@ -1,0 +1,1 @@
+"""End-to-end tests: a real browser against `scripts/develop` (run by scripts/test-e2e)."""

@@ -1,0 +1,97 @@
+"""A person sets the integration up and uses it: a real browser, a real Home Assistant.
+
+`scripts/develop` (Home Assistant 2025.4 and the fake panel) and Debian's Chromium, driven
+by Playwright; once in English, once in Arabic (server and user language), right to left.
+The steps, all in the UI: onboarding; Settings → Devices & services → Add integration →
+SMM Panel, a wrong key, then the right one; the device page; the options (polling every
+minute); Developer tools → Actions → `smm_panel.add_order`; the order on the device page,
+which is seen to reach Completed at the next scheduled poll; the options again
+(a low-balance threshold) and the low-balance sensor; the README's dashboard card.
+
+Run with `scripts/test-e2e`; `SMM_E2E_SCREENSHOTS=docs/images scripts/test-e2e` refreshes
+the README's pictures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+import sys
+
+import pytest
+
+pytest.importorskip("playwright.sync_api", reason="scripts/test-e2e installs Playwright")
+
+from playwright.sync_api import Page, expect
+
+from .harness import PHASE_REPORTS, README_PICTURES, REPO, Develop, core_state_text
+from .ui import ENTRY_TITLE, POLL_TIMEOUT_MS, Person, Shots, open_browser
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.usefixtures("socket_enabled"),
+    pytest.mark.skipif(
+        Path(sys.prefix).resolve() != (REPO / ".venv").resolve(),
+        reason="scripts/develop runs Home Assistant from the repository's .venv",
+    ),
+]
+
+
+@pytest.fixture
+def page(
+    develop: Develop, language: str, tmp_path: Path, artifacts: Path, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    """A fresh browser profile; on failure, a picture of the last screen."""
+    with open_browser(tmp_path / "chromium-profile") as context:
+        page = context.pages[0] if context.pages else context.new_page()
+        yield page
+        call = request.node.stash.get(PHASE_REPORTS, {}).get("call")
+        if call is not None and call.failed:
+            page.screenshot(path=artifacts / f"{language}-FAILED.png")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_person_sets_up_and_uses_the_panel(
+    language: str,
+    page: Page,
+    develop: Develop,
+    artifacts: Path,
+    readme_images: Path | None,
+) -> None:
+    """Onboard, add the panel, order from the actions tool, watch it, set options, see a card."""
+    shots = Shots(artifacts, language, readme_images, README_PICTURES[language])
+    person = Person(page, develop, language, shots)
+    person.onboard()
+    person.add_integration()
+
+    person.open_device_page()
+    balance, active = person.entity_name("balance"), person.entity_name("active_orders")
+    expect(person.entity_row(balance)).to_contain_text("100.00")
+    person.expect_state(active, "0")
+
+    # Every minute instead of every 5, so that the order's progress shows within a minute.
+    person.set_options(scan_interval="1")
+    order_id = person.add_order()
+
+    person.open_device_page()
+    order = person.entity_name("order", order_id=order_id)
+    person.expect_state(order, person.order_state("pending"))
+    person.expect_state(active, "1")
+    expect(person.entity_row(balance)).to_contain_text("99.91")  # 100 - 100 x 0.90 / 1000
+    # The fake panel finishes the order 5 s after it was placed; the next scheduled poll
+    # (a minute after the one that followed the order) brings it in.
+    person.expect_state(order, person.order_state("completed"), timeout=POLL_TIMEOUT_MS)
+    person.expect_state(active, "0")
+
+    person.set_options(shot="options", low_balance_threshold="150")
+    person.open_device_page()
+    low_balance = person.entity_name("low_balance", "binary_sensor")
+    person.expect_state(low_balance, core_state_text("binary_sensor", "problem", "on", language))
+    shots.take(page, "device-page")
+
+    card = person.show_readme_card(order_id)
+    expect(card.get_by_text(f"{ENTRY_TITLE} {person.entity_name('balance')}")).to_be_visible()
+    expect(
+        card.get_by_text(f"{ENTRY_TITLE} {person.entity_name('low_balance', 'binary_sensor')}")
+    ).to_be_visible()
+    shots.take(page, "dashboard-card", element=card)
