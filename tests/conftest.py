@@ -47,6 +47,12 @@ async def running_panel(panel: FakePanel, socket_enabled: None) -> AsyncIterator
 
 
 @pytest.fixture
+def panel_url(running_panel: RunningFakePanel) -> str:
+    """The API URL of the running fake panel (whose key is API_KEY)."""
+    return running_panel.url
+
+
+@pytest.fixture
 def entry_options() -> dict[str, Any]:
     """Options of the test entry; override in a module to change them."""
     return {}

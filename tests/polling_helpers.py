@@ -26,6 +26,7 @@ ENTRY_ID = "01JSMMPANELTESTENTRY000000"
 """The id of the `config_entry` fixture (tests/conftest.py)."""
 STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
 DEVICE_SLUG = "127_0_0_1"
+BALANCE = f"sensor.{DEVICE_SLUG}_balance"
 """Entity ids start with the slug of the entry title (the device name)."""
 POLL = timedelta(minutes=5)
 

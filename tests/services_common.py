@@ -13,6 +13,17 @@ from custom_components.smm_panel.coordinator import SmmRuntimeData
 
 ENTRY_ID = "01JSMMPANELTESTENTRY000000"
 LINK = "https://www.instagram.com/example"
+PANEL_ACTION: dict[str, str | None] = {
+    "add_order": "add",
+    "refill_orders": "refill",
+    "cancel_orders": "cancel",
+    "get_order_status": "status",
+    "get_refill_status": "refill_status",
+    "get_services": "services",
+    "track_orders": "status",
+    "untrack_orders": None,
+}
+"""The panel action each of the integration's actions sends (None: it sends nothing)."""
 
 
 async def call(

@@ -50,7 +50,7 @@ from custom_components.smm_panel.const import (
     DOMAIN,
 )
 from tests.conftest import API_KEY as KEY
-from tests.fake_panel import FakePanel, Fault, RunningFakePanel
+from tests.fake_panel import FakePanel, Fault
 from tests.flow_json import frontend_json
 
 OTHER_KEY = "another-account-key"
@@ -71,12 +71,6 @@ async def mock_setup_entry(hass: HomeAssistant) -> AsyncIterator[AsyncMock]:
         for entry in hass.config_entries.async_entries(DOMAIN):
             if entry.state is ConfigEntryState.LOADED:
                 assert await hass.config_entries.async_unload(entry.entry_id)
-
-
-@pytest.fixture
-def panel_url(running_panel: RunningFakePanel) -> str:
-    """The API URL of the fake panel (conftest's `panel`, whose key is KEY)."""
-    return running_panel.url
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from tests.fake_panel import (
     Fault,
 )
 from tests.polling_helpers import (
+    BALANCE,
     DEVICE_SLUG,
     ENTRY_ID,
     fire_poll,
@@ -45,7 +46,6 @@ from tests.polling_helpers import (
     tracked_refill,
 )
 
-BALANCE = f"sensor.{DEVICE_SLUG}_balance"
 ACTIVE_ORDERS = f"sensor.{DEVICE_SLUG}_active_orders"
 
 

@@ -39,7 +39,14 @@ from tests.fake_panel import (
     FakePanel,
     Fault,
 )
-from tests.services_common import ENTRY_ID, LINK, call, order_entity_id, runtime
+from tests.services_common import (
+    ENTRY_ID,
+    LINK,
+    PANEL_ACTION,
+    call,
+    order_entity_id,
+    runtime,
+)
 
 COMPONENT = Path(__file__).parent.parent / "custom_components" / DOMAIN
 ACTIONS = {
@@ -91,6 +98,7 @@ def _state(hass: HomeAssistant, order_id: str) -> str:
 async def test_actions_registered(hass: HomeAssistant, setup_integration: MockConfigEntry) -> None:
     """The eight actions exist, with the response support of the contract."""
     assert set(hass.services.async_services_for_domain(DOMAIN)) == set(ACTIONS)
+    assert set(PANEL_ACTION) == set(ACTIONS)  # the shared test table knows every action
     for action, support in ACTIONS.items():
         assert hass.services.supports_response(DOMAIN, action) is support
 

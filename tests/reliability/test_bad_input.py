@@ -71,13 +71,12 @@ from tests.fake_panel import (
     SERVICE_CUSTOM_COMMENTS,
     SERVICE_FOLLOWERS,
     FakePanel,
-    RunningFakePanel,
     Service,
     ServiceType,
 )
 from tests.flow_json import frontend_json
 from tests.reliability.leaks import exception_texts
-from tests.services_common import ENTRY_ID, LINK, call, runtime
+from tests.services_common import ENTRY_ID, LINK, PANEL_ACTION, call, runtime
 
 TRANSLATIONS = Path(__file__).parents[2] / "custom_components" / DOMAIN / "translations"
 EN = json.loads((TRANSLATIONS / "en.json").read_text(encoding="utf-8"))
@@ -105,16 +104,6 @@ def _examples(count: int) -> settings:
     )
 
 
-# Request counters of the fake panel for each action (None: the action sends nothing).
-PANEL_ACTION: dict[str, str | None] = {
-    "refill_orders": "refill",
-    "cancel_orders": "cancel",
-    "get_order_status": "status",
-    "get_refill_status": "refill_status",
-    "get_services": "services",
-    "track_orders": "status",
-    "untrack_orders": None,
-}
 # The translation keys of refusals made before anything is sent.
 REFUSED_UNSENT = frozenset({"entry_not_found", "entry_not_loaded", "invalid_field", "no_ids"})
 
@@ -667,12 +656,6 @@ async def flow_entries(hass: HomeAssistant, panel_url: str) -> AsyncIterator[Moc
         for loaded in hass.config_entries.async_entries(DOMAIN):
             if loaded.state is ConfigEntryState.LOADED:
                 assert await hass.config_entries.async_unload(loaded.entry_id)
-
-
-@pytest.fixture
-def panel_url(running_panel: RunningFakePanel) -> str:
-    """The API URL of the fake panel."""
-    return running_panel.url
 
 
 @pytest.fixture

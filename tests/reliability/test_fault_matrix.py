@@ -33,7 +33,7 @@ from custom_components.smm_panel.tracking import order_to_dict, refill_to_dict
 from tests.conftest import API_KEY
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault
 from tests.polling_helpers import (
-    DEVICE_SLUG,
+    BALANCE,
     fire_poll,
     order_entity,
     seed_storage,
@@ -43,9 +43,8 @@ from tests.polling_helpers import (
 )
 from tests.reliability.conftest import SLOW
 from tests.reliability.leaks import exception_texts
-from tests.services_common import LINK, call, runtime
+from tests.services_common import LINK, PANEL_ACTION, call, runtime
 
-BALANCE = f"sensor.{DEVICE_SLUG}_balance"
 KEY_REJECTED = "key_rejected"
 """Not a transport fault: the panel's key is changed, so it answers ``Invalid API key``."""
 
@@ -113,15 +112,7 @@ EXPECTED: dict[str, dict[str, str]] = {
 }
 """Action -> case -> the translation key of the error raised."""
 
-PANEL_ACTION = {
-    "add_order": "add",
-    "refill_orders": "refill",
-    "cancel_orders": "cancel",
-    "get_order_status": "status",
-    "get_refill_status": "refill_status",
-    "get_services": "services",
-    "track_orders": "status",
-}
+TARGET = {action: sent for action, sent in PANEL_ACTION.items() if sent is not None}
 """The panel action each integration action sends (the fault is aimed at it)."""
 
 RETRIED = {"status", "refill_status", "services", "balance"}
@@ -313,7 +304,7 @@ async def test_fault_during_action(
     entry, active, done, refill = seeded
     before = _tracked(entry)
     expected = EXPECTED[action][case.name]
-    _inject(panel, case, PANEL_ACTION[action])
+    _inject(panel, case, TARGET[action])
 
     error: HomeAssistantError | None = None
     response: Any = None
@@ -433,7 +424,7 @@ async def test_latency_beyond_timeout_during_action(
     """A panel slower than the timeout: the action's translated error; add is sent once."""
     entry, active, done, refill = seeded_live
     before = _tracked(entry)
-    panel.inject(Fault.LATENCY, action=PANEL_ACTION[action], times=2, seconds=SLOW)
+    panel.inject(Fault.LATENCY, action=TARGET[action], times=2, seconds=SLOW)
 
     with pytest.raises(HomeAssistantError) as caught:
         await call(hass, action, _action_data(action, active, done, refill))
@@ -443,8 +434,8 @@ async def test_latency_beyond_timeout_during_action(
     assert not [text for text in exception_texts(caught.value) if API_KEY in text]
     assert caught.value.translation_domain == DOMAIN
     assert caught.value.translation_key == SLOW_EXPECTED[action]
-    sent = panel.counts[PANEL_ACTION[action]]
-    assert sent == (2 if PANEL_ACTION[action] in RETRIED else 1)
+    sent = panel.counts[TARGET[action]]
+    assert sent == (2 if TARGET[action] in RETRIED else 1)
     assert _tracked(entry) == before
     assert _flows(hass) == []
     _assert_clean_log(caplog)

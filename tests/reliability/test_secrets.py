@@ -35,7 +35,7 @@ from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault, RunningFakePan
 from tests.flow_json import frontend_json
 from tests.polling_helpers import fire_poll, seed_storage, setup_entry, tracked_order
 from tests.reliability.leaks import exception_texts
-from tests.services_common import LINK, call
+from tests.services_common import LINK, PANEL_ACTION, call
 
 FAULTS = [f for f in Fault if f is not Fault.LATENCY]  # latency: see test_fault_matrix
 SECOND_KEY = "canary-second-key-4f1d9a77c0e2b8"
@@ -60,21 +60,22 @@ async def test_canary_key_leaks_nowhere(
     await setup_entry(hass, config_entry)
 
     texts: list[str] = []
-    actions: list[tuple[str, str, dict[str, Any]]] = [
-        ("add_order", "add", {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 100}),
-        ("refill_orders", "refill", {"orders": [done]}),
-        ("cancel_orders", "cancel", {"orders": [active]}),
-        ("get_order_status", "status", {"orders": [active, done, "404"]}),
-        ("get_refill_status", "refill_status", {"refills": [refill, "404"]}),
-        ("get_services", "services", {"refresh": True}),
-        ("track_orders", "status", {"orders": [active, "404"]}),
-        ("untrack_orders", "-", {"orders": ["404"]}),
-    ]
+    actions: dict[str, dict[str, Any]] = {
+        "add_order": {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 100},
+        "refill_orders": {"orders": [done]},
+        "cancel_orders": {"orders": [active]},
+        "get_order_status": {"orders": [active, done, "404"]},
+        "get_refill_status": {"refills": [refill, "404"]},
+        "get_services": {"refresh": True},
+        "track_orders": {"orders": [active, "404"]},
+        "untrack_orders": {"orders": ["404"]},
+    }
+    assert set(actions) == set(PANEL_ACTION)  # every action
 
     async def run_all(fault: Fault | None) -> None:
-        for action, panel_action, data in actions:
-            if fault is not None:
-                panel.inject(fault, action=panel_action, times=2)
+        for action, data in actions.items():
+            if fault is not None and (sent := PANEL_ACTION[action]) is not None:
+                panel.inject(fault, action=sent, times=2)
             try:
                 response = await call(
                     hass,
