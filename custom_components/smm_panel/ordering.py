@@ -32,7 +32,7 @@ from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 from enum import StrEnum
 import math
 import re
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from .api.models import Service
 
@@ -45,16 +45,8 @@ type OrderRuleKey = Literal[
     "insufficient_balance",
 ]
 
-ORDER_RULE_KEYS: Final[frozenset[str]] = frozenset(
-    {
-        "missing_field",
-        "field_not_applicable",
-        "invalid_field",
-        "quantity_out_of_range",
-        "cost_limit_exceeded",
-        "insufficient_balance",
-    }
-)
+ORDER_RULE_KEYS: Final[frozenset[str]] = frozenset(get_args(OrderRuleKey.__value__))
+"""The same keys as a set, for the translation checks."""
 
 ORDER_FIELDS: Final[tuple[str, ...]] = (
     "link",

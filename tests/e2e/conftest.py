@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from .harness import PHASE_REPORTS, REPO, Develop, run_develop
+from tests.develop_process import REPO, Develop, run_develop
+
+from .harness import PHASE_REPORTS
 
 
 @pytest.fixture(autouse=True)

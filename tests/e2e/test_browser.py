@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-import sys
 
 import pytest
 
@@ -24,16 +23,15 @@ pytest.importorskip("playwright.sync_api", reason="scripts/test-e2e installs Pla
 
 from playwright.sync_api import Page, expect
 
-from .harness import PHASE_REPORTS, README_PICTURES, REPO, Develop, core_state_text
+from tests.develop_process import NEEDS_REPO_VENV, Develop
+
+from .harness import PHASE_REPORTS, README_PICTURES, core_state_text
 from .ui import ENTRY_TITLE, POLL_TIMEOUT_MS, Person, Shots, open_browser
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.usefixtures("socket_enabled"),
-    pytest.mark.skipif(
-        Path(sys.prefix).resolve() != (REPO / ".venv").resolve(),
-        reason="scripts/develop runs Home Assistant from the repository's .venv",
-    ),
+    NEEDS_REPO_VENV,
 ]
 
 

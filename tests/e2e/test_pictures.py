@@ -10,7 +10,9 @@ import re
 
 from PIL import Image
 
-from .harness import README_PICTURES, REPO
+from tests.develop_process import REPO
+
+from .harness import README_PICTURES
 
 IMAGES = REPO / "docs" / "images"
 README = (REPO / "README.md").read_text(encoding="utf-8")

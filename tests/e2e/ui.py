@@ -37,14 +37,9 @@ from playwright.sync_api import (
 )
 import yaml
 
-from .harness import (
-    COMPONENT,
-    PANEL_KEY,
-    REPO,
-    Develop,
-    FrontendStrings,
-    integration_strings,
-)
+from tests.develop_process import PANEL_KEY, REPO, Develop
+
+from .harness import COMPONENT, FrontendStrings, integration_strings
 
 CHROMIUM: Final = os.environ.get("SMM_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS: Final = (

@@ -39,12 +39,19 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er, storage
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.const import DEFAULT_FINISHED_ORDER_RETENTION
 from custom_components.smm_panel.tracking import SAVE_DELAY, order_to_dict, refill_to_dict
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault
-from tests.polling_helpers import ENTRY_ID, STORAGE_KEY, seed_storage, setup_entry, tracked_order
+from tests.polling_helpers import (
+    ENTRY_ID,
+    STORAGE_KEY,
+    fire_poll,
+    seed_storage,
+    setup_entry,
+    tracked_order,
+)
 from tests.services_common import call, runtime
 
 STEPS = 288  # 24 h at 5 minutes
@@ -71,12 +78,6 @@ def _growth(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> tuple[
     """Bytes gained by the allocation sites that grew, and the largest of them."""
     grown = [stat for stat in after.compare_to(before, "lineno") if stat.size_diff > 0]
     return sum(stat.size_diff for stat in grown), [str(stat) for stat in grown[:10]]
-
-
-async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
 
 
 def _check_invariants(hass: HomeAssistant, entry: MockConfigEntry, storage: dict[str, Any]) -> None:
@@ -166,12 +167,12 @@ async def _soak(
                 await call(hass, "track_orders", {"orders": [untracked.pop()]})
         except HomeAssistantError:
             pass  # a panel refusal (e.g. not refillable) is a fine outcome here
-        await _advance(hass, freezer, FLUSH)
+        await fire_poll(hass, freezer, FLUSH)
         _check_invariants(hass, config_entry, hass_storage)
 
         # -- the poll --------------------------------------------------------------------
         panel.advance(STEP.total_seconds())
-        await _advance(hass, freezer, STEP - FLUSH - timedelta(seconds=1))
+        await fire_poll(hass, freezer, STEP - FLUSH - timedelta(seconds=1))
         active, refills = len(tracker.unfinished_order_ids()), len(tracker.unfinished_refill_ids())
         fault_roll = rng.random()
         retries = 0
@@ -199,7 +200,7 @@ async def _soak(
                 o.finished_at is None or now - o.finished_at < RETENTION
                 for o in tracker.orders.values()
             )
-        await _advance(hass, freezer, timedelta(seconds=1) + FLUSH)
+        await fire_poll(hass, freezer, timedelta(seconds=1) + FLUSH)
         _check_invariants(hass, config_entry, hass_storage)
 
     assert baseline is not None

@@ -9,55 +9,31 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-import os
 from pathlib import Path
-import signal
-import socket
-import subprocess
-import sys
 import time
 from typing import Any
 
 import aiohttp
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.develop_process import NEEDS_REPO_VENV, PANEL_KEY, Develop, run_develop
+
 CLIENT_ID = "http://127.0.0.1/"
-START_TIMEOUT = 120.0
 
 pytestmark = [
     pytest.mark.smoke,
     pytest.mark.usefixtures("socket_enabled"),
-    # scripts/develop runs Home Assistant from the repository's .venv (the main lane); the
-    # latest lane's chroot has neither that venv nor a Python 3.13 to build one.
-    pytest.mark.skipif(
-        Path(sys.prefix).resolve() != (REPO / ".venv").resolve(),
-        reason="scripts/develop uses the repository's .venv (the main test lane)",
-    ),
+    NEEDS_REPO_VENV,
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+class Api:
+    """HTTP to the Home Assistant of a running `scripts/develop`."""
 
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-class Develop:
-    """The running `scripts/develop` and an HTTP session to its Home Assistant."""
-
-    def __init__(self, process: subprocess.Popen[bytes], ha_port: int, panel_port: int) -> None:
-        self.process = process
-        self.base = f"http://127.0.0.1:{ha_port}"
-        self.ha_port = ha_port
-        self.panel_port = panel_port
-        self.session = aiohttp.ClientSession()
+    def __init__(self, running: Develop, session: aiohttp.ClientSession) -> None:
+        self.base = running.base_url
+        self.panel_url = running.panel_url
+        self.session = session
         self.headers: dict[str, str] = {}
 
     async def call(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -68,19 +44,6 @@ class Develop:
                 f"{method} {path}: {response.status} {await response.text()}"
             )
             return await response.json()
-
-    async def wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "scripts/develop exited early"
-            try:
-                async with self.session.get(self.base + "/api/onboarding") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.5)
-        pytest.fail("Home Assistant did not answer in time")
 
     async def state(self, entity_id: str) -> dict[str, Any] | None:
         async with self.session.get(
@@ -93,40 +56,21 @@ class Develop:
 
 
 @pytest.fixture
-async def develop(tmp_path: Path) -> AsyncIterator[Develop]:
-    """`scripts/develop` in its own process group, stopped with Ctrl-C (SIGINT) at the end."""
-    ha_port, panel_port = _free_port(), _free_port()
-    config = (REPO / "config" / "configuration.yaml").read_text(encoding="utf-8")
-    (tmp_path / "configuration.yaml").write_text(
-        config.replace("server_port: 8123", f"server_port: {ha_port}"), encoding="utf-8"
-    )
-    env = {**os.environ, "SMM_CONFIG_DIR": str(tmp_path), "SMM_PANEL_PORT": str(panel_port)}
-    env["SMM_PANEL_SPEED"] = "60"
-    process = subprocess.Popen(  # noqa: ASYNC220, S603 - our own script, a long-lived child
-        [str(REPO / "scripts" / "develop")],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    running = Develop(process, ha_port, panel_port)
+async def develop(tmp_path: Path) -> AsyncIterator[Api]:
+    """`scripts/develop` up and answering; stopped with Ctrl-C, both ports closed after.
+
+    Starting and stopping block (they wait for the processes), so they run in a thread.
+    """
+    process = run_develop(tmp_path / "config", tmp_path / "develop.log", "en")
+    running = await asyncio.to_thread(process.__enter__)
     try:
-        yield running
+        async with aiohttp.ClientSession() as session:
+            yield Api(running, session)
     finally:
-        await running.session.close()
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-        try:
-            await asyncio.to_thread(process.wait, 60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            pytest.fail("scripts/develop did not stop on Ctrl-C")
-    assert not _port_open(ha_port)
-    assert not _port_open(panel_port)
+        await asyncio.to_thread(process.__exit__, None, None, None)
 
 
-async def _onboard(develop: Develop) -> None:
+async def _onboard(develop: Api) -> None:
     """Create the owner, log in, and finish the onboarding wizard over the API."""
     user = await develop.call(
         "POST",
@@ -158,7 +102,7 @@ async def _onboard(develop: Develop) -> None:
     )
 
 
-async def _wait_for(develop: Develop, entity_id: str, check: Any) -> dict[str, Any]:
+async def _wait_for(develop: Api, entity_id: str, check: Any) -> dict[str, Any]:
     deadline = time.monotonic() + 60.0
     state: dict[str, Any] | None = None
     while time.monotonic() < deadline:
@@ -169,9 +113,8 @@ async def _wait_for(develop: Develop, entity_id: str, check: Any) -> dict[str, A
     pytest.fail(f"{entity_id} never met the condition; last state: {state}")
 
 
-async def test_develop_end_to_end(develop: Develop) -> None:
+async def test_develop_end_to_end(develop: Api) -> None:
     """Onboard, add the panel, place an order, watch the balance and the order sensor."""
-    await develop.wait_until_up()
     await _onboard(develop)
 
     flow = await develop.call(
@@ -182,7 +125,7 @@ async def test_develop_end_to_end(develop: Develop) -> None:
     created = await develop.call(
         "POST",
         f"/api/config/config_entries/flow/{flow['flow_id']}",
-        json={"url": f"http://127.0.0.1:{develop.panel_port}/api/v2", "api_key": "demo"},
+        json={"url": develop.panel_url, "api_key": PANEL_KEY},
     )
     assert created["type"] == "create_entry"
     assert created["title"] == "127.0.0.1"
