@@ -350,17 +350,23 @@ METHODS: list[Method] = [
 ]
 
 
+async def call_and_check(api: SmmPanelClient, method: Method) -> None:
+    """Call one public method: a well-formed result or an SmmError, nothing else."""
+    _name, call, check = method
+    try:
+        result = await call(api)
+    except SmmError as err:
+        check_error(err)
+    else:
+        check(result)
+
+
 async def call_every_method(reply: CannedReply) -> None:
     """Each public method returns a well-formed result or raises an SmmError, nothing else."""
     api, session = stub_client()
     session.reply = reply
-    for _name, call, check in METHODS:
-        try:
-            result = await call(api)
-        except SmmError as err:
-            check_error(err)
-        else:
-            check(result)
+    for method in METHODS:
+        await call_and_check(api, method)
     assert session.sent, "the stub was never asked"
     assert all(form["key"] == CANARY_KEY for form in session.sent)
 

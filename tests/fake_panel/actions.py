@@ -17,6 +17,7 @@ MAX_IDS = 100
 """Bulk forms take at most this many comma-separated ids."""
 
 type Fields = Mapping[str, str]
+type Answer = Callable[[str], Json]
 
 
 def handle(panel: FakePanel, fields: Fields) -> tuple[Json, HTTPStatus]:
@@ -69,22 +70,31 @@ def _status(panel: FakePanel, fields: Fields) -> Json:
     raise errors.bad_request()
 
 
+def _each(panel: FakePanel, text: str, id_name: str, name: str, answer: Answer) -> list[Json]:
+    """A bulk list answer: per id, ``{id_name: id, name: answer}``, a refusal as that id's error."""
+    items: list[Json] = []
+    for item_id in _bulk_ids(text):
+        item: Json
+        try:
+            item = answer(item_id)
+        except errors.PanelError as refusal:
+            item = render.error(panel.quirks, refusal.text)
+        items.append({id_name: render.identifier(panel.quirks, item_id, numeric=True), name: item})
+    return items
+
+
 def _refill(panel: FakePanel, fields: Fields) -> Json:
     quirks = panel.quirks
     if "orders" in fields:
-        answer: list[Json] = []
-        for order_id in _bulk_ids(fields["orders"]):
-            item: Json
-            try:
-                refill = panel.request_refill(order_id)
-            except errors.PanelError as refusal:
-                item = render.error(quirks, refusal.text)
-            else:
-                item = render.identifier(quirks, refill.id, numeric=True)
-            answer.append(
-                {"order": render.identifier(quirks, order_id, numeric=True), "refill": item}
-            )
-        return answer
+        return _each(
+            panel,
+            fields["orders"],
+            "order",
+            "refill",
+            lambda order_id: render.identifier(
+                quirks, panel.request_refill(order_id).id, numeric=True
+            ),
+        )
     if "order" in fields:
         refill = panel.request_refill(fields["order"])
         return {"refill": render.identifier(quirks, refill.id, numeric=False)}
@@ -94,35 +104,27 @@ def _refill(panel: FakePanel, fields: Fields) -> Json:
 def _refill_status(panel: FakePanel, fields: Fields) -> Json:
     quirks = panel.quirks
     if "refills" in fields:
-        answer: list[Json] = []
-        for refill_id in _bulk_ids(fields["refills"]):
-            item: Json
-            try:
-                item = render.status(quirks, panel.refill_status(refill_id))
-            except errors.PanelError as refusal:
-                item = render.error(quirks, refusal.text)
-            answer.append(
-                {"refill": render.identifier(quirks, refill_id, numeric=True), "status": item}
-            )
-        return answer
+        return _each(
+            panel,
+            fields["refills"],
+            "refill",
+            "status",
+            lambda refill_id: render.status(quirks, panel.refill_status(refill_id)),
+        )
     if "refill" in fields:
         return {"status": render.status(quirks, panel.refill_status(fields["refill"]))}
     raise errors.bad_request()
 
 
 def _cancel(panel: FakePanel, fields: Fields) -> Json:
-    quirks = panel.quirks
     if "orders" not in fields:
         raise errors.bad_request()
-    answer: list[Json] = []
-    for order_id in _bulk_ids(fields["orders"]):
-        item: Json = 1
-        try:
-            panel.request_cancel(order_id)
-        except errors.PanelError as refusal:
-            item = render.error(quirks, refusal.text)
-        answer.append({"order": render.identifier(quirks, order_id, numeric=True), "cancel": item})
-    return answer
+
+    def accept(order_id: str) -> Json:
+        panel.request_cancel(order_id)
+        return 1
+
+    return _each(panel, fields["orders"], "order", "cancel", accept)
 
 
 def _balance(panel: FakePanel, _fields: Fields) -> Json:

@@ -182,8 +182,10 @@ def parse_add(service: Service, fields: Mapping[str, str]) -> OrderRequest:
         per_run = len(lines(fields[listed])) if listed else (_int(fields, "quantity") or 0)
         check_range(service, per_run)
         units = per_run * runs
-    if service.type in PRICED_AS_PACKAGE:
-        charge = service.rate
-    else:
-        charge = money(service.rate * units / 1000)
+    charge = price(service, units)
     return OrderRequest(link=link, quantity=units, runs=runs, interval=interval, charge=charge)
+
+
+def price(service: Service, units: int) -> Decimal:
+    """What ``units`` of ``service`` cost: the rate per 1000, or the whole rate for a package."""
+    return service.rate if service.type in PRICED_AS_PACKAGE else money(service.rate * units / 1000)

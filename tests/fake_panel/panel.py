@@ -18,7 +18,7 @@ from . import errors
 from .catalogue import Service, ServiceType, default_catalogue
 from .clock import FakeClock
 from .faults import Fault, FaultQueue, make_fault
-from .ordering import PRICED_AS_PACKAGE, parse_add
+from .ordering import parse_add, price
 from .orders import (
     CANCEL_DELAY_SECONDS,
     DELIVERY_SECONDS,
@@ -26,7 +26,6 @@ from .orders import (
     OrderView,
     Outcome,
     Refill,
-    money,
     normalise,
     order_finished,
     refill_finished,
@@ -251,12 +250,7 @@ class FakePanel:
         service = self.catalogue[service_id]
         per_run = quantity if quantity is not None else service.min
         units = 1 if service.type is ServiceType.PACKAGE else per_run * runs
-        if charge is not None:
-            booked = Decimal(charge)
-        elif service.type in PRICED_AS_PACKAGE:
-            booked = service.rate
-        else:
-            booked = money(service.rate * units / 1000)
+        booked = Decimal(charge) if charge is not None else price(service, units)
         order = self._new_order(service, link, units, booked, self.now() - age, runs, interval)
         if status is not None:
             self._pin(order, status, remains, start_count, credit=False)
