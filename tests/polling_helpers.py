@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -21,6 +21,7 @@ from custom_components.smm_panel.tracking import (
     order_to_dict,
     refill_to_dict,
 )
+from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel
 
 ENTRY_ID = "01JSMMPANELTESTENTRY000000"
 """The id of the `config_entry` fixture (tests/conftest.py)."""
@@ -28,12 +29,39 @@ STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
 DEVICE_SLUG = "127_0_0_1"
 BALANCE = f"sensor.{DEVICE_SLUG}_balance"
 """Entity ids start with the slug of the entry title (the device name)."""
+ACTIVE_ORDERS = f"sensor.{DEVICE_SLUG}_active_orders"
 POLL = timedelta(minutes=5)
+ORDER_ATTRIBUTES = {
+    "order_id",
+    "service_id",
+    "service_name",
+    "link",
+    "quantity",
+    "start_count",
+    "remains",
+    "delivered",
+    "progress",
+    "charge",
+    "currency",
+    "raw_status",
+    "placed_at",
+    "refill_id",
+    "refill_status",
+    "error",
+}
+"""The attributes of an order sensor (CONTRACT §3)."""
 
 
 def order_entity(order_id: str) -> str:
     """The entity id of a tracked order's sensor."""
     return f"sensor.{DEVICE_SLUG}_order_{order_id}"
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> State:
+    """The entity's state; the test fails if it has none."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state
 
 
 def tracked_order(
@@ -98,6 +126,24 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def setup_with_order(
+    hass: HomeAssistant, entry: MockConfigEntry, panel: FakePanel, hass_storage: dict[str, Any]
+) -> str:
+    """Place an order on the panel, store it as tracked and set the entry up; its id."""
+    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
+    seed_storage(hass_storage, [tracked_order(order_id)])
+    await setup_entry(hass, entry)
+    return order_id
+
+
+def flow_sources(hass: HomeAssistant) -> list[str]:
+    """The source of each of the integration's config flows in progress (e.g. "reauth")."""
+    return [
+        flow["context"]["source"]
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    ]
 
 
 async def fire_poll(

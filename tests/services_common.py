@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.core import Context, HomeAssistant, ServiceResponse
+from homeassistant.core import Context, HomeAssistant, ServiceResponse, State
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.const import DOMAIN
 from custom_components.smm_panel.coordinator import SmmRuntimeData
+from tests import polling_helpers
+from tests.polling_helpers import state_of
 
-ENTRY_ID = "01JSMMPANELTESTENTRY000000"
+ENTRY_ID = polling_helpers.ENTRY_ID  # one definition of the test entry's id, re-exported
 LINK = "https://www.instagram.com/example"
 PANEL_ACTION: dict[str, str | None] = {
     "add_order": "add",
@@ -54,3 +56,10 @@ def runtime(entry: MockConfigEntry) -> SmmRuntimeData:
 def order_entity_id(hass: HomeAssistant, order_id: str, entry_id: str = ENTRY_ID) -> str | None:
     """The entity id of a tracked order's sensor, if it is in the entity registry."""
     return er.async_get(hass).async_get_entity_id("sensor", DOMAIN, f"{entry_id}_order_{order_id}")
+
+
+def order_state(hass: HomeAssistant, order_id: str) -> State:
+    """The state of a tracked order's sensor; the test fails if it has no entity or state."""
+    entity_id = order_entity_id(hass, order_id)
+    assert entity_id is not None, order_id
+    return state_of(hass, entity_id)

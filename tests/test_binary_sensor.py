@@ -16,7 +16,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.smm_panel.const import CONF_LOW_BALANCE_THRESHOLD
 from tests.fake_panel import FakePanel, Fault
-from tests.polling_helpers import DEVICE_SLUG, ENTRY_ID, fire_poll, setup_entry
+from tests.polling_helpers import DEVICE_SLUG, ENTRY_ID, fire_poll, setup_entry, state_of
 
 LOW_BALANCE = f"binary_sensor.{DEVICE_SLUG}_low_balance"
 
@@ -25,12 +25,6 @@ LOW_BALANCE = f"binary_sensor.{DEVICE_SLUG}_low_balance"
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Home Assistant's serializer, stored under tests/snapshots (as in core's conftest)."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-def _state(hass: HomeAssistant) -> str:
-    state = hass.states.get(LOW_BALANCE)
-    assert state is not None
-    return state.state
 
 
 @pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 150.5}])
@@ -56,19 +50,19 @@ async def test_on_and_off(
 ) -> None:
     """On below the threshold, off at or above it; unavailable while polls fail."""
     await setup_entry(hass, config_entry)
-    assert _state(hass) == STATE_OFF  # 100.84292
+    assert state_of(hass, LOW_BALANCE).state == STATE_OFF  # 100.84292
 
     panel.balance = "49.99999"
     await fire_poll(hass, freezer)
-    assert _state(hass) == STATE_ON
+    assert state_of(hass, LOW_BALANCE).state == STATE_ON
 
     panel.balance = "50"
     await fire_poll(hass, freezer)
-    assert _state(hass) == STATE_OFF
+    assert state_of(hass, LOW_BALANCE).state == STATE_OFF
 
     panel.inject(Fault.HTTP_503, action="balance", times=2)
     await fire_poll(hass, freezer)
-    assert _state(hass) == STATE_UNAVAILABLE
+    assert state_of(hass, LOW_BALANCE).state == STATE_UNAVAILABLE
 
 
 async def test_absent_without_threshold(
@@ -91,7 +85,7 @@ async def test_removed_when_threshold_back_to_zero(
 ) -> None:
     """Options change → reload; threshold 0 removes the sensor from the registry."""
     await setup_entry(hass, config_entry)
-    assert _state(hass) == STATE_ON
+    assert state_of(hass, LOW_BALANCE).state == STATE_ON
     assert entity_registry.async_get(LOW_BALANCE) is not None
     panel.reset_stats()
 
@@ -111,4 +105,4 @@ async def test_removed_when_threshold_back_to_zero(
         config_entry, options={**options, CONF_LOW_BALANCE_THRESHOLD: 10}
     )
     await hass.async_block_till_done()
-    assert _state(hass) == STATE_OFF
+    assert state_of(hass, LOW_BALANCE).state == STATE_OFF

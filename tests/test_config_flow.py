@@ -16,6 +16,8 @@ from typing import Any
 from unittest.mock import AsyncMock, patch
 
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
     SOURCE_USER,
     ConfigEntry,
     ConfigEntryState,
@@ -107,11 +109,18 @@ async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
     return result
 
 
-async def _add_loaded_entry(
+def _add_entry(
     hass: HomeAssistant, url: str, key: str = "old-key", title: str = "127.0.0.1"
 ) -> MockConfigEntry:
     entry = MockConfigEntry(domain=DOMAIN, title=title, data={CONF_URL: url, CONF_API_KEY: key})
     entry.add_to_hass(hass)
+    return entry
+
+
+async def _add_loaded_entry(
+    hass: HomeAssistant, url: str, key: str = "old-key", title: str = "127.0.0.1"
+) -> MockConfigEntry:
+    entry = _add_entry(hass, url, key, title)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
@@ -397,9 +406,7 @@ async def test_user_flow_duplicate_aborts(
     hass: HomeAssistant, panel: FakePanel, panel_url: str
 ) -> None:
     """The same URL (once normalized) and the same key abort before the panel is asked."""
-    MockConfigEntry(
-        domain=DOMAIN, title="127.0.0.1", data={CONF_URL: panel_url, CONF_API_KEY: KEY}
-    ).add_to_hass(hass)
+    _add_entry(hass, panel_url, KEY)
     result = await _start_user_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
@@ -416,9 +423,7 @@ async def test_user_flow_same_panel_other_account(
     hass: HomeAssistant, panel: FakePanel, panel_url: str
 ) -> None:
     """Another account on an already configured panel is a new entry."""
-    MockConfigEntry(
-        domain=DOMAIN, title="127.0.0.1", data={CONF_URL: panel_url, CONF_API_KEY: OTHER_KEY}
-    ).add_to_hass(hass)
+    _add_entry(hass, panel_url, OTHER_KEY)
     result = await _start_user_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
@@ -477,10 +482,7 @@ async def test_reauth_after_failed_setup_loads_entry(
     hass: HomeAssistant, mock_setup_entry: AsyncMock, panel_url: str
 ) -> None:
     """An entry whose setup failed on the key has no update listener: reauth reloads it."""
-    entry = MockConfigEntry(
-        domain=DOMAIN, title="127.0.0.1", data={CONF_URL: panel_url, CONF_API_KEY: "old-key"}
-    )
-    entry.add_to_hass(hass)
+    entry = _add_entry(hass, panel_url)
     mock_setup_entry.side_effect = ConfigEntryAuthFailed("rejected")
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -538,18 +540,28 @@ async def test_reauth_flow_error_then_success(
     assert entry.data[CONF_API_KEY] == KEY
 
 
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [(SOURCE_REAUTH, ValueError("boom")), (SOURCE_RECONFIGURE, KeyError("boom"))],
+)
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_reauth_flow_unexpected_error(hass: HomeAssistant, panel_url: str) -> None:
-    """An unexpected exception during reauth is `unknown`."""
+async def test_reauth_and_reconfigure_unexpected_error(
+    hass: HomeAssistant, panel_url: str, source: str, error: Exception
+) -> None:
+    """An unexpected exception during reauth or reconfigure is `unknown`."""
     entry = await _add_loaded_entry(hass, panel_url)
-    result = await entry.start_reauth_flow(hass)
+    if source == SOURCE_REAUTH:
+        result, step = await entry.start_reauth_flow(hass), "reauth_confirm"
+        user_input = {CONF_API_KEY: KEY}
+    else:
+        result, step = await entry.start_reconfigure_flow(hass), "reconfigure"
+        user_input = {CONF_URL: panel_url, CONF_API_KEY: KEY}
 
-    with patch.object(SmmPanelClient, "balance", side_effect=ValueError("boom")):
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {CONF_API_KEY: KEY}
-        )
+    with patch.object(SmmPanelClient, "balance", side_effect=error):
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
 
     assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == step
     assert result["errors"] == {"base": "unknown"}
 
 
@@ -558,9 +570,7 @@ async def test_reauth_flow_key_of_another_entry_aborts(
     hass: HomeAssistant, panel: FakePanel, panel_url: str
 ) -> None:
     """Reauthenticating into the account another entry already has is refused."""
-    MockConfigEntry(
-        domain=DOMAIN, title="127.0.0.1", data={CONF_URL: panel_url, CONF_API_KEY: KEY}
-    ).add_to_hass(hass)
+    _add_entry(hass, panel_url, KEY)
     entry = await _add_loaded_entry(hass, panel_url)
 
     result = await entry.start_reauth_flow(hass)
@@ -576,14 +586,9 @@ async def test_reauth_flow_key_of_another_entry_aborts(
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_reconfigure_flow(hass: HomeAssistant, closed_port_url: str, panel_url: str) -> None:
+async def test_reconfigure_flow(hass: HomeAssistant, panel_url: str) -> None:
     """A new URL and key are checked and stored; the title follows the host."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="smmpllus.com",
-        data={CONF_URL: DEFAULT_URL, CONF_API_KEY: "old-key"},
-    )
-    entry.add_to_hass(hass)
+    entry = _add_entry(hass, DEFAULT_URL, title="smmpllus.com")
 
     result = await entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
@@ -689,28 +694,11 @@ async def test_reconfigure_flow_error_then_success(
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_reconfigure_flow_unknown_error(hass: HomeAssistant, panel_url: str) -> None:
-    """An unexpected exception during reconfigure is `unknown`."""
-    entry = await _add_loaded_entry(hass, panel_url)
-    result = await entry.start_reconfigure_flow(hass)
-
-    with patch.object(SmmPanelClient, "balance", side_effect=KeyError("boom")):
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {CONF_URL: panel_url, CONF_API_KEY: KEY}
-        )
-
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "unknown"}
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
 async def test_reconfigure_flow_collision_aborts(
     hass: HomeAssistant, panel: FakePanel, panel_url: str
 ) -> None:
     """Reconfiguring into the URL and key of another entry is refused."""
-    MockConfigEntry(
-        domain=DOMAIN, title="127.0.0.1", data={CONF_URL: panel_url, CONF_API_KEY: KEY}
-    ).add_to_hass(hass)
+    _add_entry(hass, panel_url, KEY)
     entry = await _add_loaded_entry(hass, DEFAULT_URL, title="smmpllus.com")
 
     result = await entry.start_reconfigure_flow(hass)
@@ -864,30 +852,16 @@ def _flow_strings(language: str) -> dict[tuple[str, ...], str]:
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_flow_translations(language: str) -> None:
-    """Every step, field, error and abort is translated, within hassfest's rules."""
-    strings = _flow_strings(language)
-    english = _flow_strings("en")
-    assert strings.keys() == english.keys()
-    for step in ("user", "reauth_confirm", "reconfigure"):
-        assert {("config", "step", step, "title"), ("config", "step", step, "description")} <= (
-            strings.keys()
-        )
-    for error in (
-        "invalid_url",
-        "insecure_url",
-        "invalid_auth",
-        "cannot_connect",
-        "invalid_response",
-        "unknown",
-    ):
-        assert ("config", "error", error) in strings
-    for reason in ("already_configured", "reauth_successful", "reconfigure_successful"):
-        assert ("config", "abort", reason) in strings
-    for path, text in strings.items():
+    """The flows' strings keep within hassfest's rules and use only the placeholders given.
+
+    That every step, field, error and abort is translated alike in both languages is
+    tests/test_translations.py's part (test_same_structure, test_placeholders_match,
+    test_config_flow_errors_and_aborts, test_flow_forms).
+    """
+    for path, text in _flow_strings(language).items():
         assert text == text.strip(), path
         assert not HASSFEST_URL.search(text), path
         placeholders = set(re.findall(r"\{(\w*)\}", text))
-        assert placeholders == set(re.findall(r"\{(\w*)\}", english[path])), path
         if path[1] == "step":
             assert placeholders <= PLACEHOLDERS[path[2]], path
         else:  # errors and aborts can be shown by any config step

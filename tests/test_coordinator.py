@@ -35,37 +35,19 @@ from tests.fake_panel import (
     Fault,
 )
 from tests.polling_helpers import (
+    ACTIVE_ORDERS,
     BALANCE,
-    DEVICE_SLUG,
     ENTRY_ID,
     fire_poll,
+    flow_sources,
     order_entity,
     seed_storage,
     setup_entry,
+    setup_with_order,
+    state_of,
     tracked_order,
     tracked_refill,
 )
-
-ACTIVE_ORDERS = f"sensor.{DEVICE_SLUG}_active_orders"
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
-
-
-def _attr(hass: HomeAssistant, entity_id: str, name: str) -> Any:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.attributes[name]
-
-
-def _reauth_flows(hass: HomeAssistant) -> list[str]:
-    return [
-        flow["context"]["source"]
-        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    ]
 
 
 def _seed_bulk(
@@ -138,7 +120,7 @@ async def test_requests_per_poll(
     assert not done_refills & set(asked_refills)
     assert all("orders" in r.fields for r in panel.requests if r.action == "status")
     assert all("refills" in r.fields for r in panel.requests if r.action == "refill_status")
-    assert _state(hass, ACTIVE_ORDERS) == str(active)
+    assert state_of(hass, ACTIVE_ORDERS).state == str(active)
 
 
 async def test_at_most_four_requests_in_flight(
@@ -183,7 +165,7 @@ async def test_status_changes_fire_events(
     events = async_capture_events(hass, EVENT_ORDER_STATUS_CHANGED)
     await setup_entry(hass, config_entry)
     entity_id = order_entity(order_id)
-    assert _state(hass, entity_id) == "pending"
+    assert state_of(hass, entity_id).state == "pending"
     assert events == []  # the first observation is no change
 
     await fire_poll(hass, freezer)  # nothing moved on the panel
@@ -191,7 +173,7 @@ async def test_status_changes_fire_events(
 
     panel.advance(PENDING_SECONDS + DELIVERY_SECONDS / 2)
     await fire_poll(hass, freezer)
-    assert _state(hass, entity_id) == "in_progress"
+    assert state_of(hass, entity_id).state == "in_progress"
     view = panel.order_view(order_id)
     assert [event.data for event in events] == [
         {
@@ -208,25 +190,25 @@ async def test_status_changes_fire_events(
             "link": link,
         }
     ]
-    assert _attr(hass, entity_id, "delivered") == 1000 - view.remains
-    assert _attr(hass, entity_id, "progress") == 50.0
+    assert state_of(hass, entity_id).attributes["delivered"] == 1000 - view.remains
+    assert state_of(hass, entity_id).attributes["progress"] == 50.0
 
     # Progress without a status change: the entity follows, no event.
     panel.advance(DELIVERY_SECONDS / 4)
     await fire_poll(hass, freezer)
     assert len(events) == 1
-    assert _attr(hass, entity_id, "progress") == 75.0
+    assert state_of(hass, entity_id).attributes["progress"] == 75.0
 
     panel.advance(DELIVERY_SECONDS)
     await fire_poll(hass, freezer)
-    assert _state(hass, entity_id) == "completed"
+    assert state_of(hass, entity_id).state == "completed"
     assert [(e.data["old_status"], e.data["new_status"]) for e in events] == [
         ("pending", "in_progress"),
         ("in_progress", "completed"),
     ]
     assert events[-1].data["remains"] == 0
-    assert _attr(hass, entity_id, "progress") == 100.0
-    assert _state(hass, ACTIVE_ORDERS) == "0"
+    assert state_of(hass, entity_id).attributes["progress"] == 100.0
+    assert state_of(hass, ACTIVE_ORDERS).state == "0"
 
     # Finished: not asked about again.
     panel.reset_stats()
@@ -261,10 +243,8 @@ async def test_event_currency_falls_back_to_balance(
 ) -> None:
     """A panel without currencies in status answers: events and attributes use the balance's."""
     panel.quirks.missing_currency = True
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
     events = async_capture_events(hass, EVENT_ORDER_STATUS_CHANGED)
-    await setup_entry(hass, config_entry)
+    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
     panel.advance(PENDING_SECONDS)
     await fire_poll(hass, freezer)
     assert len(events) == 1
@@ -305,13 +285,13 @@ async def test_refill_status_changes_fire_events(
     events = async_capture_events(hass, EVENT_REFILL_STATUS_CHANGED)
     await setup_entry(hass, config_entry)
     entity_id = order_entity(order_id)
-    assert _attr(hass, entity_id, "refill_id") == refill_id
-    assert _attr(hass, entity_id, "refill_status") == "pending"
+    assert state_of(hass, entity_id).attributes["refill_id"] == refill_id
+    assert state_of(hass, entity_id).attributes["refill_status"] == "pending"
     assert events == []
 
     panel.advance(REFILL_PENDING_SECONDS)
     await fire_poll(hass, freezer)
-    assert _attr(hass, entity_id, "refill_status") == "in_progress"
+    assert state_of(hass, entity_id).attributes["refill_status"] == "in_progress"
     assert [event.data for event in events] == [
         {
             "config_entry_id": ENTRY_ID,
@@ -325,7 +305,7 @@ async def test_refill_status_changes_fire_events(
 
     panel.advance(REFILL_WORK_SECONDS)
     await fire_poll(hass, freezer)
-    assert _attr(hass, entity_id, "refill_status") == "completed"
+    assert state_of(hass, entity_id).attributes["refill_status"] == "completed"
     assert events[-1].data["new_status"] == "completed"
 
     # The completed refill is not asked about again; the unknown one ("Refill not found") is.
@@ -348,22 +328,22 @@ async def test_per_order_errors(
     await setup_entry(hass, config_entry)
     late, lost = order_entity("23501"), order_entity("99999")
     for entity_id in (late, lost):
-        assert _state(hass, entity_id) == STATE_UNKNOWN
-        assert _attr(hass, entity_id, "error") == "Incorrect order ID"
+        assert state_of(hass, entity_id).state == STATE_UNKNOWN
+        assert state_of(hass, entity_id).attributes["error"] == "Incorrect order ID"
     tracker = config_entry.runtime_data.tracker
     assert tracker.orders["99999"].error_count == 1
 
     # The panel now knows 23501 (ids are sequential): the error is cleared.
     assert panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1") == "23501"
     await fire_poll(hass, freezer)
-    assert _state(hass, late) == "pending"
-    assert _attr(hass, late, "error") is None
+    assert state_of(hass, late).state == "pending"
+    assert state_of(hass, late).attributes["error"] is None
     assert tracker.orders["23501"].error_count == 0
 
     await fire_poll(hass, freezer)
     assert tracker.orders["99999"].error_count == 3
     assert tracker.orders["99999"].finished
-    assert _state(hass, ACTIVE_ORDERS) == "1"
+    assert state_of(hass, ACTIVE_ORDERS).state == "1"
 
     panel.reset_stats()
     await fire_poll(hass, freezer)
@@ -404,7 +384,7 @@ async def test_retention(
     assert tracker.orders[order_id].finished
 
     await fire_poll(hass, freezer, timedelta(hours=2) - timedelta(minutes=5))
-    assert _state(hass, entity_id) == "completed"
+    assert state_of(hass, entity_id).state == "completed"
     assert entity_registry.async_get(entity_id) is not None
 
     await fire_poll(hass, freezer)  # polls come every 5 minutes
@@ -412,7 +392,7 @@ async def test_retention(
     assert refill_id not in tracker.refills  # its refills go with it
     assert hass.states.get(entity_id) is None
     assert entity_registry.async_get(entity_id) is None
-    assert _state(hass, order_entity(other)) == "in_progress"
+    assert state_of(hass, order_entity(other)).state == "in_progress"
 
     # Untracked for good: no longer asked about, and not back after a restart.
     panel.reset_stats()
@@ -421,7 +401,7 @@ async def test_retention(
     assert await hass.config_entries.async_reload(config_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(entity_id) is None
-    assert _state(hass, order_entity(other)) == "in_progress"
+    assert state_of(hass, order_entity(other)).state == "in_progress"
 
 
 @pytest.mark.parametrize("entry_options", [{"finished_order_retention": 0}])
@@ -434,12 +414,10 @@ async def test_retention_zero(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """With 0 hours an order is untracked by the poll that sees it finish (event still fired)."""
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
     events = async_capture_events(hass, EVENT_ORDER_STATUS_CHANGED)
-    await setup_entry(hass, config_entry)
+    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
     entity_id = order_entity(order_id)
-    assert _state(hass, entity_id) == "pending"
+    assert state_of(hass, entity_id).state == "pending"
 
     panel.set_order_status(order_id, "Partial")
     await fire_poll(hass, freezer)
@@ -491,7 +469,7 @@ async def test_catalogue_failure_retried_hourly(
 
     await fire_poll(hass, freezer)
     assert panel.counts["services"] == 2
-    assert _state(hass, BALANCE) != STATE_UNAVAILABLE
+    assert state_of(hass, BALANCE).state != STATE_UNAVAILABLE
 
     await fire_poll(hass, freezer, timedelta(minutes=55))
     assert panel.counts["services"] == 3
@@ -507,9 +485,7 @@ async def test_recovery_after_failures(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A failed poll makes everything unavailable and keeps the data; logged once each way."""
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
-    await setup_entry(hass, config_entry)
+    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
     coordinator = config_entry.runtime_data.coordinator
     data = coordinator.data
     entity_ids = (BALANCE, ACTIVE_ORDERS, order_entity(order_id))
@@ -518,15 +494,17 @@ async def test_recovery_after_failures(
     for _ in range(2):
         panel.inject(Fault.HTTP_503, action="balance", times=2)  # reads are retried once
         await fire_poll(hass, freezer)
-        assert [_state(hass, entity_id) for entity_id in entity_ids] == [STATE_UNAVAILABLE] * 3
+        assert [state_of(hass, entity_id).state for entity_id in entity_ids] == [
+            STATE_UNAVAILABLE
+        ] * 3
         assert coordinator.data is data
     assert coordinator.stats.failures == 2
     assert coordinator.stats.last_error == "127.0.0.1 answered HTTP 503"
 
     await fire_poll(hass, freezer)
-    assert _state(hass, BALANCE) == "100.84292"
-    assert _state(hass, ACTIVE_ORDERS) == "1"
-    assert _state(hass, order_entity(order_id)) == "pending"
+    assert state_of(hass, BALANCE).state == "100.84292"
+    assert state_of(hass, ACTIVE_ORDERS).state == "1"
+    assert state_of(hass, order_entity(order_id)).state == "pending"
     assert coordinator.stats.last_error is None
     assert caplog.text.count("Error fetching") == 1
     assert caplog.text.count("recovered") == 1
@@ -544,13 +522,13 @@ async def test_rate_limited(
     panel.inject(Fault.RATE_LIMITED, action="balance", retry_after=60)
     await fire_poll(hass, freezer)
     assert panel.counts == {"balance": 1}
-    assert _state(hass, BALANCE) == STATE_UNAVAILABLE
+    assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
     coordinator = config_entry.runtime_data.coordinator
     assert coordinator.last_update_success is False
     assert coordinator.stats.last_error == "127.0.0.1 is rate limiting requests"
 
     await fire_poll(hass, freezer)
-    assert _state(hass, BALANCE) == "100.84292"
+    assert state_of(hass, BALANCE).state == "100.84292"
 
 
 async def test_rejected_key_starts_reauth(
@@ -561,14 +539,12 @@ async def test_rejected_key_starts_reauth(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The key rejected mid-life (even behind another failure) starts reauth."""
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
-    await setup_entry(hass, config_entry)
+    await setup_with_order(hass, config_entry, panel, hass_storage)
     panel.key = "a-new-key"
     panel.inject(Fault.HTTP_503, action="balance", times=2)  # the first error is not the key's
     await fire_poll(hass, freezer)
-    assert _state(hass, BALANCE) == STATE_UNAVAILABLE
-    assert _reauth_flows(hass) == [SOURCE_REAUTH]
+    assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
+    assert flow_sources(hass) == [SOURCE_REAUTH]
     flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
     assert flow["context"]["entry_id"] == config_entry.entry_id
 
@@ -585,7 +561,7 @@ async def test_rejected_key_at_catalogue_refresh(
     panel.reset_stats()
     await fire_poll(hass, freezer, timedelta(hours=24))
     assert panel.counts == {"services": 1}  # the poll stops there
-    assert _reauth_flows(hass) == [SOURCE_REAUTH]
+    assert flow_sources(hass) == [SOURCE_REAUTH]
 
 
 async def test_unchanged_poll_writes_nothing(
@@ -626,7 +602,7 @@ async def test_unchanged_poll_writes_nothing(
     assert order_changes == sorted(order_entity(order_id) for order_id in order_ids[:2])
     assert set(changed) - set(order_changes) <= {BALANCE, ACTIVE_ORDERS}
     assert len(changed) == len(set(changed))
-    assert _state(hass, ACTIVE_ORDERS) == "4"
+    assert state_of(hass, ACTIVE_ORDERS).state == "4"
 
 
 async def test_key_never_leaks(
@@ -638,9 +614,7 @@ async def test_key_never_leaks(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Through polls, failures and a rejected key: the key is in no log line, state or repr."""
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
-    await setup_entry(hass, config_entry)  # caplog logs at DEBUG level
+    await setup_with_order(hass, config_entry, panel, hass_storage)  # caplog logs at DEBUG level
     for fault in (Fault.HTTP_503, Fault.MALFORMED_JSON, Fault.RATE_LIMITED, Fault.DROP_BEFORE):
         panel.inject(fault, times=2)
         await fire_poll(hass, freezer)

@@ -16,11 +16,15 @@ from custom_components.smm_panel.const import DOMAIN
 from custom_components.smm_panel.tracking import SAVE_DELAY
 from tests.fake_panel import PENDING_SECONDS, SERVICE_FOLLOWERS, FakePanel, Fault
 from tests.polling_helpers import (
+    BALANCE,
     STORAGE_KEY,
     fire_poll,
+    flow_sources,
     order_entity,
     seed_storage,
     setup_entry,
+    setup_with_order,
+    state_of,
     tracked_order,
 )
 
@@ -33,8 +37,7 @@ async def test_setup_and_unload(
     assert entry.state is ConfigEntryState.LOADED
     assert panel.counts["balance"] == 1
     assert panel.counts["services"] == 1
-    state = hass.states.get("sensor.127_0_0_1_balance")
-    assert state is not None
+    state = state_of(hass, BALANCE)
     assert state.state == "100.84292"
     assert state.attributes["unit_of_measurement"] == "USD"
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
@@ -66,8 +69,7 @@ async def test_rejected_key_starts_reauth(
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_ERROR
-    flows: list[dict[str, Any]] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)  # type: ignore[assignment]
-    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert flow_sources(hass) == ["reauth"]
 
 
 async def test_restart_keeps_tracked_orders(
@@ -91,16 +93,13 @@ async def test_restart_keeps_tracked_orders(
     await hass.async_block_till_done()
     # ... or at unload, whichever comes first.
     assert hass_storage[STORAGE_KEY]["data"]["orders"][0]["state"] == "in_progress"
-    state = hass.states.get(entity_id)
-    assert state is not None
-    assert state.state == "unavailable"
+    assert state_of(hass, entity_id).state == "unavailable"
     assert entity_registry.async_get(entity_id) is not None
 
     panel.reset_stats()
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
-    state = hass.states.get(entity_id)
-    assert state is not None
+    state = state_of(hass, entity_id)
     assert state.state == "in_progress"
     assert state.attributes["link"] == "https://x.example/1"
     assert "services" not in panel.counts  # the stored catalogue is fresh
@@ -114,9 +113,7 @@ async def test_poll_results_saved_after_a_delay(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Poll results reach the storage file without an unload, batched into one delayed write."""
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
-    await setup_entry(hass, config_entry)
+    await setup_with_order(hass, config_entry, panel, hass_storage)
     await fire_poll(hass, freezer, timedelta(seconds=SAVE_DELAY))
     assert hass_storage[STORAGE_KEY]["data"]["orders"][0]["state"] == "pending"
 
@@ -129,9 +126,7 @@ async def test_remove_entry_deletes_storage(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Removing the entry deletes its storage file."""
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
-    await setup_entry(hass, config_entry)
+    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
     assert STORAGE_KEY in hass_storage
     await hass.config_entries.async_remove(config_entry.entry_id)
     await hass.async_block_till_done()

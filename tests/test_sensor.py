@@ -39,36 +39,19 @@ from tests.fake_panel import (
     RunningFakePanel,
 )
 from tests.polling_helpers import (
-    DEVICE_SLUG,
+    ACTIVE_ORDERS,
+    BALANCE,
     ENTRY_ID,
+    ORDER_ATTRIBUTES,
     fire_poll,
     order_entity,
     seed_storage,
     setup_entry,
+    setup_with_order,
+    state_of,
     tracked_order,
     tracked_refill,
 )
-
-BALANCE = f"sensor.{DEVICE_SLUG}_balance"
-ACTIVE_ORDERS = f"sensor.{DEVICE_SLUG}_active_orders"
-ORDER_ATTRIBUTES = {
-    "order_id",
-    "service_id",
-    "service_name",
-    "link",
-    "quantity",
-    "start_count",
-    "remains",
-    "delivered",
-    "progress",
-    "charge",
-    "currency",
-    "raw_status",
-    "placed_at",
-    "refill_id",
-    "refill_status",
-    "error",
-}
 
 
 @pytest.fixture
@@ -142,8 +125,7 @@ async def test_order_attributes(
     ids = _seed_mixed(panel, hass_storage)
     await setup_entry(hass, config_entry)
 
-    state = hass.states.get(order_entity(ids["placed"]))
-    assert state is not None
+    state = state_of(hass, order_entity(ids["placed"]))
     assert state.state == "in_progress"
     assert state.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.ENUM
     assert state.attributes[ATTR_OPTIONS] == [s.value for s in OrderState]
@@ -169,25 +151,21 @@ async def test_order_attributes(
         "error": None,
     }
 
-    done = hass.states.get(order_entity(ids["done"]))
-    assert done is not None
+    done = state_of(hass, order_entity(ids["done"]))
     assert done.state == "completed"
     assert done.attributes["refill_status"] == "pending"
     assert done.attributes["progress"] == 100.0
 
-    partial = hass.states.get(order_entity(ids["partial"]))
-    assert partial is not None
+    partial = state_of(hass, order_entity(ids["partial"]))
     assert partial.state == "partial"
     assert partial.attributes["progress"] == 0.0  # a package: 1 unit, still remaining
 
-    lost = hass.states.get(order_entity("99999"))
-    assert lost is not None
+    lost = state_of(hass, order_entity("99999"))
     assert lost.state == "unknown"
     assert lost.attributes["error"] == "Incorrect order ID"
     assert lost.attributes["progress"] is None
 
-    active = hass.states.get(ACTIVE_ORDERS)
-    assert active is not None
+    active = state_of(hass, ACTIVE_ORDERS)
     assert active.state == "2"  # placed and lost; done and partial are finished
     assert active.attributes[ATTR_STATE_CLASS] == SensorStateClass.MEASUREMENT
 
@@ -210,8 +188,7 @@ async def test_balance(
     panel.quirks.missing_currency = missing
     panel.balance = "12.5"
     await setup_entry(hass, config_entry)
-    state = hass.states.get(BALANCE)
-    assert state is not None
+    state = state_of(hass, BALANCE)
     assert state.state == "12.50000"
     assert state.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.MONETARY
     assert state.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL
@@ -219,9 +196,7 @@ async def test_balance(
 
     panel.balance = "7.25"
     await fire_poll(hass, freezer)
-    state = hass.states.get(BALANCE)
-    assert state is not None
-    assert state.state == "7.25000"
+    assert state_of(hass, BALANCE).state == "7.25000"
 
 
 async def test_device_and_unique_ids(
@@ -235,9 +210,7 @@ async def test_device_and_unique_ids(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """One service device per entry; every unique id starts with the entry id."""
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
-    await setup_entry(hass, config_entry)
+    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
     devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
     assert [d.identifiers for d in devices] == [{(DOMAIN, ENTRY_ID)}]
     device = devices[0]
@@ -272,25 +245,17 @@ async def test_order_entities_follow_tracking(
     await hass.async_block_till_done()
     for order_id in (first, second):
         assert entity_registry.async_get(order_entity(order_id)) is not None
-        state = hass.states.get(order_entity(order_id))
-        assert state is not None
-        assert state.state == "unknown"  # not polled yet
-    active = hass.states.get(ACTIVE_ORDERS)
-    assert active is not None
-    assert active.state == "2"
+        assert state_of(hass, order_entity(order_id)).state == "unknown"  # not polled yet
+    assert state_of(hass, ACTIVE_ORDERS).state == "2"
 
     await fire_poll(hass, freezer)
-    state = hass.states.get(order_entity(first))
-    assert state is not None
-    assert state.state == "pending"
+    assert state_of(hass, order_entity(first)).state == "pending"
 
     await tracker.async_untrack([first])
     await hass.async_block_till_done()
     assert entity_registry.async_get(order_entity(first)) is None
     assert hass.states.get(order_entity(first)) is None
-    active = hass.states.get(ACTIVE_ORDERS)
-    assert active is not None
-    assert active.state == "1"
+    assert state_of(hass, ACTIVE_ORDERS).state == "1"
 
     # Its registry entry deleted by hand first: untracking still works.
     entity_registry.async_remove(order_entity(second))
@@ -333,9 +298,7 @@ async def test_order_entity_without_order(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """An order sensor whose record is gone (about to be removed) is unavailable and empty."""
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
-    await setup_entry(hass, config_entry)
+    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
     coordinator = config_entry.runtime_data.coordinator
     sensor = SmmOrderSensor(coordinator, order_id)
     available_with_order = sensor.available
@@ -347,6 +310,4 @@ async def test_order_entity_without_order(
 
     # The live entity, told of the update, writes itself unavailable.
     coordinator.async_update_listeners()
-    state = hass.states.get(order_entity(order_id))
-    assert state is not None
-    assert state.state == STATE_UNAVAILABLE
+    assert state_of(hass, order_entity(order_id)).state == STATE_UNAVAILABLE

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 import json
 from pathlib import Path
 from typing import Any, cast
@@ -18,7 +17,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
@@ -39,12 +37,14 @@ from tests.fake_panel import (
     FakePanel,
     Fault,
 )
+from tests.polling_helpers import ACTIVE_ORDERS, STORAGE_KEY, fire_poll, state_of
 from tests.services_common import (
     ENTRY_ID,
     LINK,
     PANEL_ACTION,
     call,
     order_entity_id,
+    order_state,
     runtime,
 )
 
@@ -75,21 +75,6 @@ MINIMAL_DATA: dict[str, dict[str, Any]] = {
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Home Assistant's serializer, stored under tests/snapshots (as in core's conftest)."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Let the coordinator's next scheduled poll run to its end."""
-    freezer.tick(timedelta(minutes=5))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-def _state(hass: HomeAssistant, order_id: str) -> str:
-    entity_id = order_entity_id(hass, order_id)
-    assert entity_id is not None
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
 
 
 # -- registration and entries ------------------------------------------------------------
@@ -184,13 +169,13 @@ async def test_invalid_ids(
 
 
 @pytest.mark.parametrize(
-    ("action", "field", "panel_action"),
+    ("action", "field"),
     [
-        ("get_order_status", "orders", "status"),
-        ("track_orders", "orders", "status"),
-        ("refill_orders", "orders", "refill"),
-        ("cancel_orders", "orders", "cancel"),
-        ("get_refill_status", "refills", "refill_status"),
+        ("get_order_status", "orders"),
+        ("track_orders", "orders"),
+        ("refill_orders", "orders"),
+        ("cancel_orders", "orders"),
+        ("get_refill_status", "refills"),
     ],
 )
 async def test_ids_above_100_go_in_batches(
@@ -199,14 +184,13 @@ async def test_ids_above_100_go_in_batches(
     panel: FakePanel,
     action: str,
     field: str,
-    panel_action: str,
 ) -> None:
     """250 ids (plus repeats) are sent as 3 requests of at most 100 ids each."""
     ids = [str(number) for number in range(1, 251)]
     panel.reset_stats()
     response = await call(hass, action, {field: ", ".join([*ids, *ids[:50]])})
     assert response is not None
-    requests = [request for request in panel.requests if request.action == panel_action]
+    requests = [request for request in panel.requests if request.action == PANEL_ACTION[action]]
     assert len(requests) == 3
     assert all(len(request.ids) <= 100 for request in requests)
     assert sorted(i for request in requests for i in request.ids) == sorted(ids)
@@ -249,14 +233,11 @@ async def test_refill_orders(
     assert tracker.orders[refillable].refill_id == "1"
     # The refresh after the refills polled the tracked refill at once.
     assert panel.counts["refill_status"] == 1
-    entity_id = order_entity_id(hass, refillable)
-    assert entity_id is not None
-    state = hass.states.get(entity_id)
-    assert state is not None
+    state = order_state(hass, refillable)
     assert state.attributes["refill_id"] == "1"
     assert state.attributes["refill_status"] == "pending"
     panel.advance(61)
-    await _poll(hass, freezer)
+    await fire_poll(hass, freezer)
     assert [(e.data["refill"], e.data["old_status"], e.data["new_status"]) for e in events] == [
         ("1", "pending", "in_progress")
     ]
@@ -299,8 +280,8 @@ async def test_cancel_orders(
     assert panel.counts["cancel"] == 1
     assert panel.counts["balance"] == 1  # the refresh after the request
     panel.advance(2)
-    await _poll(hass, freezer)
-    assert _state(hass, cancelable) == "canceled"
+    await fire_poll(hass, freezer)
+    assert order_state(hass, cancelable).state == "canceled"
     assert [(e.data["order"], e.data["new_status"]) for e in events] == [(cancelable, "canceled")]
 
 
@@ -319,7 +300,7 @@ async def test_bulk_write_with_a_failed_batch_reports_it_per_order(
     ids = [
         panel.create_order(SERVICE_FOLLOWERS, f"{LINK}/{n}", 100, status=status) for n in range(150)
     ]
-    panel.inject(Fault.HTTP_503, action=action.removesuffix("_orders"))
+    panel.inject(Fault.HTTP_503, action=PANEL_ACTION[action])
 
     response = await call(hass, action, {"orders": ids})
 
@@ -391,7 +372,7 @@ async def test_get_order_status_of_tracked_orders(
         hass, "add_order", {"service": SERVICE_FOLLOWERS, "link": f"{LINK}/2", "quantity": 500}
     )
     del panel.orders["23502"]  # the panel forgot it: the next poll records an error
-    await _poll(hass, freezer)
+    await fire_poll(hass, freezer)
     panel.reset_stats()
 
     response = await call(hass, "get_order_status")
@@ -560,21 +541,19 @@ async def test_track_orders_follows_them_to_completion(
     assert response == snapshot
     assert response == {"tracked": [running, done], "errors": {"10": "Incorrect order ID"}}
     assert panel.counts == {"status": 1}
-    assert _state(hass, running) == "pending"
-    assert _state(hass, done) == "completed"
-    active = hass.states.get("sensor.127_0_0_1_active_orders")
-    assert active is not None
-    assert active.state == "1"
+    assert order_state(hass, running).state == "pending"
+    assert order_state(hass, done).state == "completed"
+    assert state_of(hass, ACTIVE_ORDERS).state == "1"
     tracker = runtime(setup_integration).tracker
     assert tracker.orders[done].finished
     assert tracker.orders[running].currency == "USD"
 
     panel.advance(61)
-    await _poll(hass, freezer)
-    assert _state(hass, running) == "in_progress"
+    await fire_poll(hass, freezer)
+    assert order_state(hass, running).state == "in_progress"
     panel.advance(300)
-    await _poll(hass, freezer)
-    assert _state(hass, running) == "completed"
+    await fire_poll(hass, freezer)
+    assert order_state(hass, running).state == "completed"
     assert [(e.data["order"], e.data["old_status"], e.data["new_status"]) for e in events] == [
         (running, "pending", "in_progress"),
         (running, "in_progress", "completed"),
@@ -607,7 +586,7 @@ async def test_untrack_orders_removes_entities(
     assert order_entity_id(hass, first) is None
     assert order_entity_id(hass, second) is not None
     assert list(runtime(setup_integration).tracker.orders) == [second]
-    stored = hass_storage[f"smm_panel.{ENTRY_ID}"]["data"]["orders"]
+    stored = hass_storage[STORAGE_KEY]["data"]["orders"]
     assert [order["order_id"] for order in stored] == [second]
 
 

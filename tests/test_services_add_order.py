@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.smm_panel.const import EVENT_ORDER_PLACED
+from custom_components.smm_panel.const import DOMAIN, EVENT_ORDER_PLACED
 from custom_components.smm_panel.ordering import ORDER_FIELDS
 from custom_components.smm_panel.services import SECTIONS
 from tests.conftest import API_KEY
@@ -31,7 +31,8 @@ from tests.fake_panel import (
     Service,
     ServiceType,
 )
-from tests.services_common import ENTRY_ID, LINK, call, order_entity_id, runtime
+from tests.polling_helpers import STORAGE_KEY
+from tests.services_common import ENTRY_ID, LINK, call, order_entity_id, order_state, runtime
 
 FOLLOWERS = {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 1000}
 
@@ -84,15 +85,12 @@ async def test_add_order_places_tracks_and_announces(
     )
     assert order.placed_at is not None
     assert order.currency == "USD"
-    stored = hass_storage[f"smm_panel.{ENTRY_ID}"]["data"]["orders"]
+    stored = hass_storage[STORAGE_KEY]["data"]["orders"]
     assert [item["order_id"] for item in stored] == ["23501"]
     # The refresh after the order polled it and the new balance at once.
     assert panel.counts["balance"] == 1
     assert panel.counts["status"] == 1
-    entity_id = order_entity_id(hass, "23501")
-    assert entity_id is not None
-    state = hass.states.get(entity_id)
-    assert state is not None
+    state = order_state(hass, "23501")
     assert state.state == "pending"
     assert state.attributes["link"] == LINK
     assert runtime(setup_integration).coordinator.data.balance.amount == Decimal("99.94292")
@@ -121,7 +119,7 @@ async def test_add_order_response_is_optional(
 ) -> None:
     """Automations may call add_order without asking for a response."""
     await hass.services.async_call(
-        "smm_panel", "add_order", {"config_entry_id": ENTRY_ID, **FOLLOWERS}, blocking=True
+        DOMAIN, "add_order", {"config_entry_id": ENTRY_ID, **FOLLOWERS}, blocking=True
     )
     assert panel.counts["add"] == 1
 
@@ -140,13 +138,6 @@ async def test_add_order_response_is_optional(
             300,
             0.045,
             id="drip_feed_section",
-        ),
-        pytest.param(
-            {"service": SERVICE_LIKES_DRIPFEED, "link": LINK, "quantity": 100, "runs": 2},
-            None,
-            None,
-            None,
-            id="runs_without_interval",
         ),
         pytest.param(
             {
@@ -233,19 +224,11 @@ async def test_add_order_types(
     setup_integration: MockConfigEntry,
     panel: FakePanel,
     data: dict[str, Any],
-    sent: dict[str, str] | None,
+    sent: dict[str, str],
     quantity: int | None,
-    cost: float | None,
+    cost: float,
 ) -> None:
     """Type-specific fields arrive flat or nested in their UI section and are sent as text."""
-    if sent is None:
-        with pytest.raises(ServiceValidationError) as err:
-            await call(hass, "add_order", data)
-        assert err.value.translation_key == "missing_field"
-        assert err.value.translation_placeholders is not None
-        assert err.value.translation_placeholders["fields"] == "interval"
-        assert panel.counts["add"] == 0
-        return
     response = await call(hass, "add_order", data)
     assert response is not None
     assert response["estimated_cost"] == pytest.approx(cost)
@@ -292,6 +275,12 @@ async def test_add_order_types(
             "missing_field",
             {"service": "2", "service_type": "Default", "fields": "runs"},
             id="interval_without_runs",
+        ),
+        pytest.param(
+            {"service": SERVICE_LIKES_DRIPFEED, "link": LINK, "quantity": 100, "runs": 2},
+            "missing_field",
+            {"service": "2", "service_type": "Default", "fields": "interval"},
+            id="runs_without_interval",
         ),
         pytest.param(
             {"service": SERVICE_PREMIUM, "link": LINK, "quantity": 1000},
@@ -360,7 +349,7 @@ async def test_add_order_refused_before_sending(
     """Every broken rule is a translated ServiceValidationError and nothing is sent."""
     with pytest.raises(ServiceValidationError) as err:
         await call(hass, "add_order", data)
-    assert err.value.translation_domain == "smm_panel"
+    assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == key
     assert err.value.translation_placeholders == placeholders
     assert panel.counts["add"] == 0

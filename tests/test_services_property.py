@@ -15,6 +15,7 @@ from homeassistant.exceptions import ServiceValidationError
 from hypothesis import HealthCheck, given, settings, strategies as st
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.smm_panel.const import DOMAIN
 from custom_components.smm_panel.ordering import ORDER_FIELDS
 from custom_components.smm_panel.services import SECTIONS
 from tests.fake_panel import CATALOGUE, DEFAULT_BALANCE, FakePanel
@@ -103,7 +104,7 @@ def test_add_order_never_fails_unexpectedly(
         except ServiceValidationError as err:
             refusal = err
         if refusal is not None:
-            assert refusal.translation_domain == "smm_panel"
+            assert refusal.translation_domain == DOMAIN
             assert refusal.translation_key is not None
             # Only the panel's own refusal comes after sending; every other one before.
             sent = 1 if refusal.translation_key == "panel_error" else 0

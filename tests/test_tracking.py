@@ -54,6 +54,11 @@ SERVICE = {
 }
 
 
+def _file(data: Any) -> dict[str, Any]:
+    """A storage file of the current version holding `data` as it is."""
+    return {"version": 1, "key": STORAGE_KEY, "data": data}
+
+
 def _stored(hass_storage: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = hass_storage[STORAGE_KEY]["data"]
     return data
@@ -277,22 +282,12 @@ _DAMAGED_ORDERS: list[Any] = [
 @pytest.mark.parametrize(
     ("payload", "orders"),
     [
-        pytest.param({"version": 1, "key": STORAGE_KEY, "data": "garbage"}, set(), id="data-str"),
-        pytest.param({"version": 1, "key": STORAGE_KEY, "data": [1, 2]}, set(), id="data-list"),
+        pytest.param(_file("garbage"), set(), id="data-str"),
+        pytest.param(_file([1, 2]), set(), id="data-list"),
         pytest.param(
-            {
-                "version": 1,
-                "key": STORAGE_KEY,
-                "data": {"orders": "x", "refills": 5, "catalogue": []},
-            },
-            set(),
-            id="wrong-shapes",
+            _file({"orders": "x", "refills": 5, "catalogue": []}), set(), id="wrong-shapes"
         ),
-        pytest.param(
-            {"version": 1, "key": STORAGE_KEY, "data": {"orders": _DAMAGED_ORDERS}},
-            {"1", "6"},
-            id="damaged-records",
-        ),
+        pytest.param(_file({"orders": _DAMAGED_ORDERS}), {"1", "6"}, id="damaged-records"),
         pytest.param({"key": STORAGE_KEY, "data": {}}, set(), id="no-version"),
         pytest.param(
             {"version": "one", "key": STORAGE_KEY, "data": {"orders": [_GOOD]}},
@@ -307,7 +302,6 @@ async def test_corrupt_storage(
     config_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
     payload: Any,
     orders: set[str],
 ) -> None:
@@ -331,11 +325,7 @@ async def test_damaged_records_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Each damaged record is one warning; the tolerated values read as unknown."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "key": STORAGE_KEY,
-        "data": {"orders": _DAMAGED_ORDERS},
-    }
+    hass_storage[STORAGE_KEY] = _file({"orders": _DAMAGED_ORDERS})
     await setup_entry(hass, config_entry)
     assert caplog.text.count("Skipped a damaged record") == 9
     order = config_entry.runtime_data.tracker.orders["6"]
@@ -374,10 +364,8 @@ async def test_damaged_refills_and_times(
     finished = order_to_dict(
         tracked_order(order_id, state=OrderState.COMPLETED, finished_at=dt_util.utcnow())
     )
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "key": STORAGE_KEY,
-        "data": {
+    hass_storage[STORAGE_KEY] = _file(
+        {
             "orders": [
                 finished | {"refill_id": refill_id},
                 # Impossible and time-zone-less times must not break the polls.
@@ -397,8 +385,8 @@ async def test_damaged_refills_and_times(
                 "5",
             ],
             "catalogue": {"fetched_at": "2025-13-01T00:00:00+00:00", "services": []},
-        },
-    }
+        }
+    )
     await setup_entry(hass, config_entry)
     assert config_entry.state is ConfigEntryState.LOADED
     tracker = config_entry.runtime_data.tracker

@@ -22,6 +22,8 @@ from custom_components.smm_panel.binary_sensor import LOW_BALANCE_KEY
 from custom_components.smm_panel.const import DOMAIN
 from custom_components.smm_panel.ordering import ORDER_RULE_KEYS
 from custom_components.smm_panel.sensor import SUMMARY_SENSORS
+from tests.polling_helpers import ORDER_ATTRIBUTES
+from tests.services_common import PANEL_ACTION
 
 PACKAGE = Path(__file__).parent.parent / "custom_components" / DOMAIN
 LANGUAGES = ("en", "ar")
@@ -48,34 +50,6 @@ CONTRACT_EXCEPTIONS = {
     "cost_limit_exceeded",
     "insufficient_balance",
     "duplicate_order",
-}
-CONTRACT_ACTIONS = {
-    "add_order",
-    "refill_orders",
-    "cancel_orders",
-    "get_order_status",
-    "get_refill_status",
-    "get_services",
-    "track_orders",
-    "untrack_orders",
-}
-ORDER_ATTRIBUTES = {
-    "order_id",
-    "service_id",
-    "service_name",
-    "link",
-    "quantity",
-    "start_count",
-    "remains",
-    "delivered",
-    "progress",
-    "charge",
-    "currency",
-    "raw_status",
-    "placed_at",
-    "refill_id",
-    "refill_status",
-    "error",
 }
 
 
@@ -322,7 +296,7 @@ def _services_yaml() -> dict[str, Any]:
 def test_action_keys() -> None:
     """Every action, field and section of services.yaml is translated, and nothing else."""
     services = _services_yaml()
-    assert set(services) == CONTRACT_ACTIONS
+    assert set(services) == set(PANEL_ACTION)  # the actions of CONTRACT §4
     assert set(TRANSLATIONS["en"]["services"]) == set(services)
     for name, spec in services.items():
         _require(f"services.{name}.name")
