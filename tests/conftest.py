@@ -5,21 +5,32 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 # Imported before anything else: the test plugin ships its own `custom_components`
 # package, and whichever is imported first wins (HA-GUIDE §2).
 from custom_components.smm_panel.const import DOMAIN
+from tests.develop_process import free_port
 from tests.fake_panel import FakePanel, RunningFakePanel, start_fake_panel
+from tests.polling_helpers import ENTRY_ID, setup_entry
 from tests.snapshot_lanes import select_snapshot_lane
 
 select_snapshot_lane()  # snapshots/ on HA 2025.4, snapshots-latest/ on a newer HA
 
 API_KEY = "canary-0f3a9c2e-key-never-logged"
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Home Assistant's serializer, stored under the lane's snapshot folder (see above)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +64,19 @@ def panel_url(running_panel: RunningFakePanel) -> str:
 
 
 @pytest.fixture
+def closed_url(socket_enabled: None) -> str:
+    """An API URL on 127.0.0.1 where nothing listens (connections are refused)."""
+    return f"http://127.0.0.1:{free_port()}/api/v2"
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    """A caller-owned aiohttp session (closed here, never by the client given it)."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+@pytest.fixture
 def entry_options() -> dict[str, Any]:
     """Options of the test entry; override in a module to change them."""
     return {}
@@ -66,7 +90,7 @@ def config_entry(running_panel: RunningFakePanel, entry_options: dict[str, Any])
         title="127.0.0.1",
         data={CONF_URL: running_panel.url, CONF_API_KEY: API_KEY},
         options=entry_options,
-        entry_id="01JSMMPANELTESTENTRY000000",
+        entry_id=ENTRY_ID,
     )
 
 
@@ -75,7 +99,5 @@ async def setup_integration(
     hass: HomeAssistant, config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> MockConfigEntry:
     """The entry set up on a frozen clock (so coordinator timers follow `freezer`)."""
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_entry(hass, config_entry)
     return config_entry

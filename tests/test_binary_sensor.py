@@ -11,7 +11,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.smm_panel.const import CONF_LOW_BALANCE_THRESHOLD
@@ -19,12 +18,6 @@ from tests.fake_panel import FakePanel, Fault
 from tests.polling_helpers import DEVICE_SLUG, ENTRY_ID, fire_poll, setup_entry, state_of
 
 LOW_BALANCE = f"binary_sensor.{DEVICE_SLUG}_low_balance"
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer, stored under tests/snapshots (as in core's conftest)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 150.5}])

@@ -11,7 +11,6 @@ import json
 import math
 from pathlib import Path
 import re
-import socket
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -73,15 +72,6 @@ async def mock_setup_entry(hass: HomeAssistant) -> AsyncIterator[AsyncMock]:
         for entry in hass.config_entries.async_entries(DOMAIN):
             if entry.state is ConfigEntryState.LOADED:
                 assert await hass.config_entries.async_unload(entry.entry_id)
-
-
-@pytest.fixture
-def closed_port_url(socket_enabled: None) -> str:
-    """An API URL on 127.0.0.1 where nothing listens."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/api/v2"
 
 
 def _suggested(result: ConfigFlowResult, key: str) -> Any:
@@ -360,13 +350,13 @@ async def test_user_flow_blank_key_then_retry(
 
 @pytest.mark.usefixtures("mock_setup_entry")
 async def test_user_flow_closed_port_then_retry(
-    hass: HomeAssistant, closed_port_url: str, panel_url: str
+    hass: HomeAssistant, closed_url: str, panel_url: str
 ) -> None:
     """Nothing listening is cannot_connect; the right URL then works."""
     result = await _start_user_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_URL: closed_port_url, CONF_API_KEY: KEY}
+        result["flow_id"], {CONF_URL: closed_url, CONF_API_KEY: KEY}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}

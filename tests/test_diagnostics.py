@@ -16,7 +16,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
@@ -33,12 +32,6 @@ from tests.polling_helpers import (
 )
 
 LINKS = ("https://insta.example/p/secret-post", "https://insta.example/p/other-secret")
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer, stored under tests/snapshots (as in core's conftest)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.mark.freeze_time("2025-05-01T12:00:00+00:00")

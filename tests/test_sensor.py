@@ -24,7 +24,6 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.smm_panel.api import OrderState
@@ -52,12 +51,6 @@ from tests.polling_helpers import (
     tracked_order,
     tracked_refill,
 )
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer, stored under tests/snapshots (as in core's conftest)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 def _seed_mixed(panel: FakePanel, hass_storage: dict[str, Any]) -> dict[str, str]:

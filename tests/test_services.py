@@ -18,7 +18,6 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.smm_panel.const import (
@@ -69,12 +68,6 @@ MINIMAL_DATA: dict[str, dict[str, Any]] = {
     "track_orders": {"orders": "23501"},
     "untrack_orders": {"orders": "23501"},
 }
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer, stored under tests/snapshots (as in core's conftest)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 # -- registration and entries ------------------------------------------------------------

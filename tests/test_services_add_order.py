@@ -10,7 +10,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError, Unauthorized
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.smm_panel.const import DOMAIN, EVENT_ORDER_PLACED
@@ -35,12 +34,6 @@ from tests.polling_helpers import STORAGE_KEY
 from tests.services_common import ENTRY_ID, LINK, call, order_entity_id, order_state, runtime
 
 FOLLOWERS = {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 1000}
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer, stored under tests/snapshots (as in core's conftest)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 async def test_add_order_places_tracks_and_announces(

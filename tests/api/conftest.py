@@ -6,9 +6,8 @@ The client under test is pure Python (no Home Assistant), so these tests need no
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-import socket
 
 import aiohttp
 from aiohttp import web
@@ -16,6 +15,7 @@ import pytest
 
 from custom_components.smm_panel.api import SmmPanelClient
 from tests.fake_panel import FakePanel, RunningFakePanel, start_fake_panel
+from tests.leaks import exception_chain
 
 CANARY_KEY = "canary7KEY-9d2f41e8-never-shown"
 """A key no answer, log line or message would contain by chance."""
@@ -27,19 +27,6 @@ CLIENT_TIMEOUT = 5.0
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations() -> None:
     """The API client needs no Home Assistant instance (overrides the autouse in tests/)."""
-
-
-def exception_chain(err: BaseException) -> Iterator[BaseException]:
-    """`err` and every exception behind it (`__cause__` and `__context__`), each once."""
-    seen: set[int] = set()
-    pending: list[BaseException] = [err]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
 
 
 def assert_no_key_in_exception(err: BaseException, key: str = CANARY_KEY) -> None:
@@ -63,13 +50,6 @@ async def running_panel(panel: FakePanel, socket_enabled: None) -> AsyncIterator
     assert running.url.startswith("http://127.0.0.1:")
     yield running
     await running.close()
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    """The caller-owned aiohttp session the client is given (closed here, never by it)."""
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 @pytest.fixture
@@ -169,12 +149,3 @@ async def raw_server(socket_enabled: None) -> AsyncIterator[RawServer]:
 def raw_client(raw_server: RawServer, session: aiohttp.ClientSession) -> SmmPanelClient:
     """The real client pointed at the raw server."""
     return SmmPanelClient(raw_server.url, CANARY_KEY, session, timeout=CLIENT_TIMEOUT)
-
-
-@pytest.fixture
-def closed_url(socket_enabled: None) -> str:
-    """An endpoint on 127.0.0.1 where nothing listens (connections are refused)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/api/v2"

@@ -76,13 +76,6 @@ async def served(fake: FakePanel, socket_enabled: None) -> AsyncIterator[Running
 
 
 @pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    """A plain aiohttp client session."""
-    async with aiohttp.ClientSession() as client:
-        yield client
-
-
-@pytest.fixture
 def api(served: RunningFakePanel, session: aiohttp.ClientSession) -> Api:
     """The client bound to the served panel."""
     return Api(session, served.url, KEY)

@@ -75,7 +75,7 @@ from tests.fake_panel import (
     ServiceType,
 )
 from tests.flow_json import frontend_json
-from tests.reliability.leaks import exception_texts
+from tests.leaks import exception_texts
 from tests.services_common import ENTRY_ID, LINK, PANEL_ACTION, call, runtime
 
 TRANSLATIONS = Path(__file__).parents[2] / "custom_components" / DOMAIN / "translations"

@@ -32,17 +32,19 @@ from custom_components.smm_panel.const import DOMAIN
 from custom_components.smm_panel.tracking import order_to_dict, refill_to_dict
 from tests.conftest import API_KEY
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault
+from tests.leaks import exception_texts
 from tests.polling_helpers import (
     BALANCE,
     fire_poll,
+    flow_sources,
     order_entity,
     seed_storage,
     setup_entry,
+    state_of,
     tracked_order,
     tracked_refill,
 )
 from tests.reliability.conftest import SLOW
-from tests.reliability.leaks import exception_texts
 from tests.services_common import LINK, PANEL_ACTION, call, runtime
 
 KEY_REJECTED = "key_rejected"
@@ -134,13 +136,6 @@ def _tracked(entry: MockConfigEntry) -> list[dict[str, Any]]:
     ]
 
 
-def _flows(hass: HomeAssistant) -> list[str]:
-    return [
-        flow["context"]["source"]
-        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    ]
-
-
 def _assert_clean_log(caplog: pytest.LogCaptureFixture) -> None:
     """No warning or error carries an exception or says "Unexpected": every error was expected.
 
@@ -227,23 +222,23 @@ async def test_fault_during_poll(
     """The poll fails: unavailable, then recovered by the next good poll; nothing lost."""
     entry, active, _, _ = seeded
     before = _tracked(entry)
-    assert hass.states.get(BALANCE).state != STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert state_of(hass, BALANCE).state != STATE_UNAVAILABLE
     _inject(panel, case, target)
 
     await fire_poll(hass, freezer)
     panel.clear_faults()
-    assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
-    assert hass.states.get(order_entity(active)).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
+    assert state_of(hass, order_entity(active)).state == STATE_UNAVAILABLE
     assert _tracked(entry) == before
     if case.fault is None:
-        assert _flows(hass) == [SOURCE_REAUTH]
+        assert flow_sources(hass) == [SOURCE_REAUTH]
         return  # polling stops until the user enters a key (reauth)
-    assert _flows(hass) == []
+    assert flow_sources(hass) == []
     if case.name in _CONNECTION:
         assert panel.counts[target] == 2  # retried once
     await fire_poll(hass, freezer)
-    assert hass.states.get(BALANCE).state == "100.84292"  # type: ignore[union-attr]
-    assert hass.states.get(order_entity(active)).state != STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert state_of(hass, BALANCE).state == "100.84292"
+    assert state_of(hass, order_entity(active)).state != STATE_UNAVAILABLE
     assert [record.get("order_id") for record in _tracked(entry)] == [
         record.get("order_id") for record in before
     ]
@@ -268,12 +263,12 @@ async def test_status_answers_about_no_order_finish_nothing(
     panel.inject(Fault.WRONG_SHAPE, action="status", times=10, body=body)
     for _ in range(5):
         await fire_poll(hass, freezer)
-        assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+        assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
     panel.clear_faults()
     assert _tracked(entry) == before
     await fire_poll(hass, freezer)
     assert active in runtime(entry).tracker.unfinished_order_ids()
-    assert hass.states.get(order_entity(active)).state == "pending"  # type: ignore[union-attr]
+    assert state_of(hass, order_entity(active)).state == "pending"
 
 
 def _action_data(action: str, active: str, done: str, refill: str) -> dict[str, Any]:
@@ -323,9 +318,9 @@ async def test_fault_during_action(
     assert _tracked(entry) == before
     assert panel.counts["add"] <= 1
     if case.fault is None:
-        assert _flows(hass) == [SOURCE_REAUTH]
+        assert flow_sources(hass) == [SOURCE_REAUTH]
     else:
-        assert _flows(hass) == []
+        assert flow_sources(hass) == []
     _assert_clean_log(caplog)
 
 
@@ -360,7 +355,7 @@ async def test_catalogue_failing_at_setup(
     assert config_entry.state is ConfigEntryState.LOADED
     assert "Could not fetch the service catalogue" in caplog.text
     assert runtime(config_entry).tracker.catalogue is None
-    assert hass.states.get(BALANCE).state == "100.84292"  # type: ignore[union-attr]
+    assert state_of(hass, BALANCE).state == "100.84292"
 
     panel.reset_stats()
     response = await call(
@@ -400,16 +395,16 @@ async def test_latency_beyond_timeout_during_poll(
 
     await coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
     assert panel.counts[target] == 2  # retried once
-    assert hass.states.get(order_entity(active)).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert state_of(hass, order_entity(active)).state == STATE_UNAVAILABLE
     assert _tracked(entry) == before
 
     await coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get(BALANCE).state == "100.84292"  # type: ignore[union-attr]
-    assert hass.states.get(order_entity(active)).state == "pending"  # type: ignore[union-attr]
-    assert _flows(hass) == []
+    assert state_of(hass, BALANCE).state == "100.84292"
+    assert state_of(hass, order_entity(active)).state == "pending"
+    assert flow_sources(hass) == []
     _assert_clean_log(caplog)
 
 
@@ -437,5 +432,5 @@ async def test_latency_beyond_timeout_during_action(
     sent = panel.counts[TARGET[action]]
     assert sent == (2 if TARGET[action] in RETRIED else 1)
     assert _tracked(entry) == before
-    assert _flows(hass) == []
+    assert flow_sources(hass) == []
     _assert_clean_log(caplog)

@@ -33,8 +33,8 @@ from custom_components.smm_panel.diagnostics import async_get_config_entry_diagn
 from tests.conftest import API_KEY
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault, RunningFakePanel
 from tests.flow_json import frontend_json
+from tests.leaks import exception_texts
 from tests.polling_helpers import fire_poll, seed_storage, setup_entry, tracked_order
-from tests.reliability.leaks import exception_texts
 from tests.services_common import LINK, PANEL_ACTION, call
 
 FAULTS = [f for f in Fault if f is not Fault.LATENCY]  # latency: see test_fault_matrix
