@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import aiohttp
@@ -17,7 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 # Imported before anything else: the test plugin ships its own `custom_components`
 # package, and whichever is imported first wins (HA-GUIDE §2).
 from custom_components.smm_panel.const import DOMAIN
-from tests.develop_process import free_port
+from tests.develop_process import refused_port
 from tests.fake_panel import FakePanel, RunningFakePanel, start_fake_panel
 from tests.polling_helpers import ENTRY_ID, setup_entry
 from tests.snapshot_lanes import select_snapshot_lane
@@ -64,9 +64,10 @@ def panel_url(running_panel: RunningFakePanel) -> str:
 
 
 @pytest.fixture
-def closed_url(socket_enabled: None) -> str:
-    """An API URL on 127.0.0.1 where nothing listens (connections are refused)."""
-    return f"http://127.0.0.1:{free_port()}/api/v2"
+def closed_url(socket_enabled: None) -> Iterator[str]:
+    """An API URL on 127.0.0.1 that refuses connections for the whole test."""
+    with refused_port() as port:
+        yield f"http://127.0.0.1:{port}/api/v2"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ ports must be closed.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 import os
 from pathlib import Path
@@ -36,12 +36,23 @@ NEEDS_REPO_VENV = pytest.mark.skipif(
 a Python 3.13 to build one."""
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+@contextmanager
+def refused_port() -> Iterator[int]:
+    """A port on 127.0.0.1, bound but never listening, so connections to it are refused.
+
+    It stays bound for the whole block, so no server started meanwhile can be given it: a port
+    picked and released at once can be handed out again (CI once gave one to the fake panel).
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
-        return port
+        yield port
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct ports on 127.0.0.1, free right now, for a child process to listen on."""
+    with ExitStack() as held:
+        return [held.enter_context(refused_port()) for _ in range(count)]
 
 
 def port_open(port: int) -> bool:
@@ -101,10 +112,13 @@ def _answers(url: str) -> bool:
 @contextmanager
 def run_develop(config_dir: Path, log: Path, language: str) -> Iterator[Develop]:
     """Start `scripts/develop` on free ports; stop it with Ctrl-C (SIGINT) at the end."""
-    ha_port, panel_port = free_port(), free_port()
+    ha_port, panel_port = free_ports(2)
     write_configuration(config_dir, ha_port, language)
     env = {
-        **os.environ,
+        # Not measured by pytest-cov: Ctrl-C can stop it mid-write of a coverage data file,
+        # which then spoils the combined report with a warning. The tests in this process
+        # cover the integration.
+        **{name: value for name, value in os.environ.items() if not name.startswith("COV_CORE_")},
         "SMM_CONFIG_DIR": str(config_dir),
         "SMM_PANEL_PORT": str(panel_port),
         "SMM_PANEL_SPEED": str(PANEL_SPEED),

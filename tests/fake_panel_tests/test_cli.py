@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-import socket
 import subprocess
 import sys
 
 import aiohttp
 import pytest
 
+from tests.develop_process import free_ports
 from tests.fake_panel.__main__ import _parse, _quirks
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 async def test_cli_serves_until_terminated(socket_enabled: None) -> None:
     """The module starts, prints its URL, answers with the given key, stops on SIGTERM."""
-    port = _free_port()
+    [port] = free_ports(1)
     url = f"http://127.0.0.1:{port}/api/v2"
     process = subprocess.Popen(  # noqa: ASYNC220, S603 - fixed argv; polled without blocking
         [
