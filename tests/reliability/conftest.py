@@ -1,4 +1,4 @@
-"""Fixtures of the reliability tests: a short client timeout so latency faults time out fast."""
+"""Fixtures of the reliability tests: a short client timeout for the latency faults."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ SLOW = CLIENT_TIMEOUT * 2
 """A latency fault this long outlasts the client timeout."""
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def short_client_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Build the entry's client with a short timeout (only the timeout value changes)."""
+    """Build the entry's client with a short timeout (only the timeout value changes).
+
+    Only for the tests that inject latency: elsewhere a slow moment of a loaded machine would
+    turn into a `cannot_connect` the test did not expect.
+    """
     monkeypatch.setattr(
         "custom_components.smm_panel.SmmPanelClient",
         partial(SmmPanelClient, timeout=CLIENT_TIMEOUT),

@@ -116,15 +116,6 @@ OTHER_DOMAIN_ENTRY = "01JSMMPANELOTHERDOMAIN0000"
 OTHER_ACCOUNT_KEY = "another-account-key"
 
 
-@pytest.fixture(autouse=True)
-def short_client_timeout() -> None:
-    """Keep the client's default timeout (overrides the reliability conftest's 0.3 s).
-
-    No latency is injected here; a short timeout would only turn a slow moment of a loaded
-    machine into a `cannot_connect` these tests would then have to excuse.
-    """
-
-
 @pytest.fixture
 async def loaded_entry(hass: HomeAssistant, config_entry: MockConfigEntry) -> MockConfigEntry:
     """The test entry set up on the real clock (no `freezer`: the loop watcher reads it)."""

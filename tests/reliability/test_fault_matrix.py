@@ -380,6 +380,7 @@ SLOW_EXPECTED = {
 
 
 @pytest.mark.parametrize("target", POLLED)
+@pytest.mark.usefixtures("short_client_timeout")
 async def test_latency_beyond_timeout_during_poll(
     hass: HomeAssistant,
     seeded_live: Seeded,
@@ -409,6 +410,7 @@ async def test_latency_beyond_timeout_during_poll(
 
 
 @pytest.mark.parametrize("action", list(SLOW_EXPECTED))
+@pytest.mark.usefixtures("short_client_timeout")
 async def test_latency_beyond_timeout_during_action(
     hass: HomeAssistant,
     seeded_live: Seeded,
