@@ -115,9 +115,9 @@ def run_develop(config_dir: Path, log: Path, language: str) -> Iterator[Develop]
     ha_port, panel_port = free_ports(2)
     write_configuration(config_dir, ha_port, language)
     env = {
-        # Not measured by pytest-cov: Ctrl-C can stop it mid-write of a coverage data file,
-        # which then spoils the combined report with a warning. The tests in this process
-        # cover the integration.
+        # Not measured by pytest-cov: its processes get two stop signals (Ctrl-C to the group,
+        # then the script's SIGTERM), which can cut a coverage data file short and spoil the
+        # combined report with a warning. The tests in this process cover the integration.
         **{name: value for name, value in os.environ.items() if not name.startswith("COV_CORE_")},
         "SMM_CONFIG_DIR": str(config_dir),
         "SMM_PANEL_PORT": str(panel_port),
