@@ -62,6 +62,17 @@ Answers are compact JSON as PHP writes it; errors are ``{"error": text}`` with H
 ``Quirks.error_status_codes`` (see ``quirks``). ``panel.inject(Fault.X, action=..., times=...)``
 queues transport faults (see ``faults``); ``panel.requests`` / ``counts`` / ``max_in_flight``
 record what clients asked. Demo: ``python -m tests.fake_panel --port 8099 --key demo``.
+
+Dialects (PROTOCOL.md §8, see ``dialects``): ``FakePanel(key, quirks=dialect("smartpanel"))``
+makes the panel speak like real panel software; ``DIALECT_NAMES`` lists them in a fixed order
+(template, smartpanel, laravel, minimal, drifted, strict). ``dialect(name, echo_key=True)`` (or
+``Quirks.echo_key``) adds the secrets canary's hostile panel, which quotes the request, API key
+included, in every error text, item error, service text, status note and HTML fault page. On the
+command line: ``--dialect NAME [--quirk NAME[=VALUE] ...] [--echo-key]``.
+
+Holds (see ``holds``): ``hold = panel.hold("add")`` keeps the next add waiting, unacted, until
+``hold.release()``; ``await hold.arrived.wait()`` tells it has come, ``hold.done`` that the
+panel has acted and answered. Closing the server drops held requests without acting.
 """
 
 from __future__ import annotations
@@ -94,7 +105,9 @@ from .catalogue import (
     ServiceType,
 )
 from .clock import FakeClock
+from .dialects import DIALECT_NAMES, DIALECTS, dialect
 from .faults import Fault
+from .holds import Hold
 from .orders import (
     CANCEL_DELAY_SECONDS,
     DELIVERY_SECONDS,
@@ -114,6 +127,8 @@ __all__ = [
     "DEFAULT_BALANCE",
     "DEFAULT_KEY",
     "DELIVERY_SECONDS",
+    "DIALECTS",
+    "DIALECT_NAMES",
     "PENDING_SECONDS",
     "REFILL_PENDING_SECONDS",
     "REFILL_WORK_SECONDS",
@@ -142,11 +157,13 @@ __all__ = [
     "FakeClock",
     "FakePanel",
     "Fault",
+    "Hold",
     "OrderView",
     "Quirks",
     "RequestRecord",
     "RunningFakePanel",
     "Service",
     "ServiceType",
+    "dialect",
     "start_fake_panel",
 ]

@@ -2,6 +2,8 @@
 
 The clock runs in real time x ``--speed``; at the default speed an order placed with the
 default lifecycle (60 s pending + 240 s delivery) completes in one real minute.
+``--dialect smartpanel`` speaks like real panel software (see ``dialects``), ``--quirk`` changes
+single quirks on top of it, ``--echo-key`` makes the panel quote the API key in its texts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 import signal
 
 from .clock import FakeClock
+from .dialects import DIALECT_NAMES, dialect
 from .panel import FakePanel
 from .quirks import Quirks
 from .server import start_fake_panel
@@ -20,9 +23,9 @@ from .server import start_fake_panel
 DEFAULT_SPEED = 5.0
 
 
-def _quirks(names: list[str]) -> Quirks:
-    """Build quirks from ``NAME`` (switch a flag on) or ``NAME=VALUE`` (a text quirk)."""
-    quirks = Quirks()
+def _quirks(names: list[str], base: Quirks | None = None) -> Quirks:
+    """Apply ``NAME`` (switch a flag on) or ``NAME=VALUE`` (a text quirk) to ``base``."""
+    quirks = base if base is not None else Quirks()
     known = {item.name: item for item in fields(Quirks)}
     for spec in names:
         name, _, value = spec.partition("=")
@@ -44,11 +47,22 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--balance", default="100", help="starting balance (USD)")
     parser.add_argument(
+        "--dialect",
+        choices=DIALECT_NAMES,
+        default="template",
+        help="the panel software to imitate (default: template, the documented API)",
+    )
+    parser.add_argument(
         "--quirk",
         action="append",
         default=[],
         metavar="NAME[=VALUE]",
-        help="switch a Quirks field on (repeatable), e.g. cancelled_spelling",
+        help="switch a Quirks field on (repeatable, on top of the dialect), e.g. string_ids",
+    )
+    parser.add_argument(
+        "--echo-key",
+        action="store_true",
+        help="quote the request, API key included, in every text (the secrets canary)",
     )
     args = parser.parse_args(argv)
     try:
@@ -60,10 +74,18 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def quirks_of(args: argparse.Namespace) -> Quirks:
+    """The dialect's quirks, then the ``--quirk`` changes, then ``--echo-key``."""
+    quirks = _quirks(args.quirk, dialect(args.dialect))
+    if args.echo_key:
+        quirks.echo_key = True
+    return quirks
+
+
 async def _serve(args: argparse.Namespace) -> None:
     """Serve until SIGINT or SIGTERM."""
     panel = FakePanel(
-        args.key, balance=args.balance, clock=FakeClock(args.speed), quirks=_quirks(args.quirk)
+        args.key, balance=args.balance, clock=FakeClock(args.speed), quirks=quirks_of(args)
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -71,7 +93,11 @@ async def _serve(args: argparse.Namespace) -> None:
         loop.add_signal_handler(signum, stop.set)
     async with await start_fake_panel(panel, args.host, args.port) as running:
         print(f"Fake SMM panel listening on {running.url}", flush=True)
-        print(f"  balance {args.balance}, speed x{args.speed}", flush=True)
+        echo = ", echoing the key" if args.echo_key else ""
+        print(
+            f"  balance {args.balance}, speed x{args.speed}, dialect {args.dialect}{echo}",
+            flush=True,
+        )
         await stop.wait()
     print("Fake SMM panel stopped", flush=True)
 

@@ -18,6 +18,17 @@ NOT_REFILLABLE = "Order not eligible for refill."
 REFILL_NOT_FOUND = "Refill not found"
 CANNOT_CANCEL = "Cannot cancel"
 TOO_MANY_REQUESTS = "Too many requests. Please try again later."
+RATE_LIMIT_EXCEEDED = "Rate limit exceeded. Slow down."
+ACTION_INVALID = "This action is Invalid"
+
+NO_DRIPFEED = "no_dripfeed"
+"""Reason: runs / interval sent to a service without drip-feed (template: Incorrect request)."""
+REFILL_DISABLED = "refill_disabled"
+"""Reason: refill asked of a service without refill."""
+ORDER_NOT_COMPLETED = "order_not_completed"
+"""Reason: refill asked of an order that is neither Completed nor Partial."""
+REFILL_TOO_SOON = "refill_too_soon"
+"""Reason: refill asked while the order's last refill is unfinished."""
 
 
 def blank(label: str) -> str:
@@ -31,13 +42,25 @@ def invalid(label: str) -> str:
 
 
 class PanelError(Exception):
-    """A refusal the panel answers with ``{"error": text}``."""
+    """A refusal the panel answers with ``{"error": text}``.
 
-    def __init__(self, text: str, status: HTTPStatus = HTTPStatus.UNPROCESSABLE_ENTITY) -> None:
+    ``reason`` names refusals that share a template text, so ``Quirks.error_texts`` can word
+    them apart (a dialect's ``Refill is disabled for this service`` vs ``The order is not
+    completed``, both ``Order not eligible for refill.`` in the template).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        status: HTTPStatus = HTTPStatus.UNPROCESSABLE_ENTITY,
+        *,
+        reason: str | None = None,
+    ) -> None:
         """Keep the text and the status a strict panel would send with it."""
         super().__init__(text)
         self.text = text
         self.status = status
+        self.reason = reason
 
 
 def key_error() -> PanelError:

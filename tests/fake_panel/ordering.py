@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from http import HTTPStatus
 import re
 from typing import TYPE_CHECKING
 
@@ -68,13 +69,18 @@ _EXPIRY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 @dataclass(frozen=True, slots=True)
 class OrderRequest:
-    """A validated ``add``: total units to deliver, drip-feed shape and price."""
+    """A validated ``add``: total units to deliver, drip-feed shape and price.
+
+    ``posts`` and ``expiry`` are a subscription's fields as sent (None when absent).
+    """
 
     link: str
     quantity: int
     runs: int
     interval: int
     charge: Decimal
+    posts: int | None = None
+    expiry: str | None = None
 
 
 def label(field: str) -> str:
@@ -155,7 +161,9 @@ def _dripfeed(service: Service, fields: Mapping[str, str]) -> tuple[int, int]:
     if not has_runs and not has_interval:
         return 1, 0
     if not (service.dripfeed and service.type in DRIPFEED_TYPES):
-        raise errors.bad_request()
+        raise errors.PanelError(
+            errors.INCORRECT_REQUEST, HTTPStatus.BAD_REQUEST, reason=errors.NO_DRIPFEED
+        )
     if not has_runs:
         raise errors.PanelError(errors.blank("Runs"))
     if not has_interval:
@@ -182,8 +190,20 @@ def parse_add(service: Service, fields: Mapping[str, str]) -> OrderRequest:
         per_run = len(lines(fields[listed])) if listed else (_int(fields, "quantity") or 0)
         check_range(service, per_run)
         units = per_run * runs
-    charge = price(service, units)
-    return OrderRequest(link=link, quantity=units, runs=runs, interval=interval, charge=charge)
+    posts: int | None = None
+    expiry: str | None = None
+    if service.type is T.SUBSCRIPTIONS:
+        posts = _int(fields, "posts")
+        expiry = fields.get("expiry", "").strip() or None
+    return OrderRequest(
+        link=link,
+        quantity=units,
+        runs=runs,
+        interval=interval,
+        charge=price(service, units),
+        posts=posts,
+        expiry=expiry,
+    )
 
 
 def price(service: Service, units: int) -> Decimal:

@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 import zlib
 
+from .catalogue import ServiceType
+
 if TYPE_CHECKING:
     from .catalogue import Service
 
@@ -88,12 +90,23 @@ def start_count_for(link: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class OrderView:
-    """What ``status`` reports for an order at one moment."""
+    """What ``status`` reports for an order at one moment.
+
+    The fields after ``charge`` feed the dialects' extra status fields: the order's id, its
+    drip-feed runs, a subscription's posts and expiry as asked, and the ids of the child orders
+    a drip-feed run or a subscription post has started so far.
+    """
 
     status: str
     start_count: int
     remains: int
     charge: Decimal
+    order_id: str = ""
+    runs: int = 1
+    subscription: bool = False
+    posts: int | None = None
+    expiry: str | None = None
+    children: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +133,39 @@ class Order:
     cancel_at: float | None = None
     pinned: _State | None = None
     last_refill: Refill | None = None
+    runs: int = 1
+    posts: int | None = None
+    expiry: str | None = None
 
     def view(self, now: float) -> OrderView:
         """The order as a status request at ``now`` sees it."""
         state = self.pinned or self._unpinned(now)
         return OrderView(
-            state.status, state.start_count, state.remains, self.charge - self.refunded
+            state.status,
+            state.start_count,
+            state.remains,
+            self.charge - self.refunded,
+            order_id=self.id,
+            runs=self.runs,
+            subscription=self.service.type is ServiceType.SUBSCRIPTIONS,
+            posts=self.posts,
+            expiry=self.expiry,
+            children=self._children(state),
         )
+
+    def _children(self, state: _State) -> tuple[str, ...]:
+        """Child order ids: one per drip-feed run or subscription post started so far."""
+        if self.runs > 1:
+            parts = self.runs
+        elif self.service.type is ServiceType.SUBSCRIPTIONS:
+            parts = self.posts or 1
+        else:
+            return ()
+        delivered = self.quantity - state.remains
+        if state.status == PENDING or (delivered <= 0 and order_finished(state.status)):
+            return ()
+        started = min(parts, parts * max(delivered, 0) // max(self.quantity, 1) + 1)
+        return tuple(f"{self.id}{number:02d}" for number in range(1, started + 1))
 
     def settle(self, at: float) -> None:
         """Freeze a finished ending (or carry out a due cancel) at a scheduled moment."""

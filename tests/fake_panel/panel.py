@@ -18,6 +18,7 @@ from . import errors
 from .catalogue import Service, ServiceType, default_catalogue
 from .clock import FakeClock
 from .faults import Fault, FaultQueue, make_fault
+from .holds import Hold, HoldQueue
 from .ordering import parse_add, price
 from .orders import (
     CANCEL_DELAY_SECONDS,
@@ -72,6 +73,7 @@ class FakePanel:
         self.orders: dict[str, Order] = {}
         self.refills: dict[str, Refill] = {}
         self.faults = FaultQueue()
+        self.holds = HoldQueue()
         self.stats = Stats()
         self._balance = Decimal(balance)
         self._by_link: defaultdict[tuple[str, str], list[Order]] = defaultdict(list)
@@ -154,6 +156,12 @@ class FakePanel:
         """Drop every fault still queued."""
         self.faults.clear()
 
+    def hold(self, action: str | None = None) -> Hold:
+        """Hold the next request of ``action`` (any if None), unacted, until released."""
+        hold = Hold(action)
+        self.holds.add(hold)
+        return hold
+
     # -- the protocol's operations -----------------------------------------------------------
 
     def listed_services(self) -> list[Service]:
@@ -176,7 +184,7 @@ class FakePanel:
         if request.charge > self._balance:
             raise errors.PanelError(errors.NOT_ENOUGH_FUNDS, HTTPStatus.PAYMENT_REQUIRED)
         self._balance -= request.charge
-        return self._new_order(
+        order = self._new_order(
             service,
             request.link,
             request.quantity,
@@ -185,6 +193,8 @@ class FakePanel:
             request.runs,
             request.interval,
         )
+        order.posts, order.expiry = request.posts, request.expiry
+        return order
 
     def order_view(self, order_id: str) -> OrderView:
         """An order as ``status`` reports it now; unknown ids raise ``Incorrect order ID``."""
@@ -197,13 +207,15 @@ class FakePanel:
         now = self.now()
         status = order.view(now).status
         previous = order.last_refill
-        if (
-            not order.service.refill
-            or normalise(status) not in _REFILLABLE
-            or (previous is not None and not refill_finished(previous.status(now)))
-        ):
-            raise errors.PanelError(errors.NOT_REFILLABLE)
-        return self._new_refill(order, now)
+        if not order.service.refill:
+            reason = errors.REFILL_DISABLED
+        elif normalise(status) not in _REFILLABLE:
+            reason = errors.ORDER_NOT_COMPLETED
+        elif previous is not None and not refill_finished(previous.status(now)):
+            reason = errors.REFILL_TOO_SOON
+        else:
+            return self._new_refill(order, now)
+        raise errors.PanelError(errors.NOT_REFILLABLE, reason=reason)
 
     def refill_status(self, refill_id: str) -> str:
         """A refill's status now; unknown ids raise ``Refill not found``."""
@@ -323,6 +335,7 @@ class FakePanel:
             duration=DELIVERY_SECONDS + max(runs - 1, 0) * interval * 60,
             outcome=Outcome.for_link(link),
             start_count=start_count_for(link),
+            runs=max(runs, 1),
         )
         self.orders[order_id] = order
         self._by_link[service.id, link].append(order)

@@ -26,7 +26,8 @@ class RunningFakePanel:
     _runner: web.AppRunner = field(repr=False)
 
     async def close(self) -> None:
-        """Stop serving and close every connection."""
+        """Stop serving and close every connection (held requests are dropped, not acted on)."""
+        self.panel.holds.abandon_all()
         await self._runner.cleanup()
 
     async def __aenter__(self) -> Self:

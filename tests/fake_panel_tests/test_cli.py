@@ -11,7 +11,8 @@ import aiohttp
 import pytest
 
 from tests.develop_process import free_ports
-from tests.fake_panel.__main__ import _parse, _quirks
+from tests.fake_panel import DIALECT_NAMES, Quirks, dialect
+from tests.fake_panel.__main__ import _parse, _quirks, quirks_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +36,8 @@ async def test_cli_serves_until_terminated(socket_enabled: None) -> None:
             "60",
             "--quirk",
             "cancelled_spelling",
+            "--dialect",
+            "laravel",
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -59,6 +62,7 @@ async def test_cli_serves_until_terminated(socket_enabled: None) -> None:
         out, err = process.communicate(timeout=10)
     assert process.returncode == 0, err
     assert url in out
+    assert "dialect laravel" in out
     assert "stopped" in out
 
 
@@ -76,3 +80,25 @@ def test_cli_arguments() -> None:
         _parse(["--balance", "lots"])
     with pytest.raises(SystemExit):
         _parse(["--speed", "0"])
+
+
+def test_cli_dialects() -> None:
+    """``--dialect`` picks a preset, ``--quirk`` changes it, ``--echo-key`` adds the echo."""
+    assert quirks_of(_parse([])) == Quirks()
+    for name in DIALECT_NAMES:
+        assert quirks_of(_parse(["--dialect", name])) == dialect(name)
+    args = _parse(["--dialect", "smartpanel", "--quirk", "pretty_json=false", "--echo-key"])
+    quirks = quirks_of(args)
+    expected = dialect("smartpanel", echo_key=True)
+    expected.pretty_json = False
+    assert quirks == expected
+    assert quirks_of(_parse(["--dialect", "minimal", "--quirk", "in_progress_text=x"])) != (
+        dialect("minimal")
+    )
+
+
+def test_cli_unknown_dialect(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown dialect is refused with the list of known ones."""
+    with pytest.raises(SystemExit):
+        _parse(["--dialect", "smart"])
+    assert "invalid choice: 'smart'" in capsys.readouterr().err
