@@ -14,6 +14,7 @@ from custom_components.smm_panel.api import (
     ItemError,
     OrderState,
     OrderStatus,
+    PlacedOrder,
     RefillCreated,
     RefillState,
     RefillStatus,
@@ -22,7 +23,7 @@ from custom_components.smm_panel.api import (
     SmmPanelClient,
     SmmPanelError,
 )
-from custom_components.smm_panel.api.client import MISSING_FROM_ANSWER
+from custom_components.smm_panel.api.answers import MISSING_FROM_ANSWER
 from tests.fake_panel import (
     CANCEL_DELAY_SECONDS,
     CATALOGUE,
@@ -103,8 +104,9 @@ async def test_services(client: SmmPanelClient, panel: FakePanel) -> None:
 
 async def test_add(client: SmmPanelClient, panel: FakePanel) -> None:
     """`add` sends the service and fields once and returns the new order id as a string."""
-    order_id = await client.add(SERVICE_FOLLOWERS, {"link": LINK, "quantity": 1000})
-    assert order_id == "23501"
+    placed = await client.add(SERVICE_FOLLOWERS, {"link": LINK, "quantity": 1000})
+    assert placed == PlacedOrder(order_id="23501", warning=None)
+    order_id = placed.order_id
     order = panel.orders[order_id]
     assert (order.service.id, order.link, order.quantity) == (SERVICE_FOLLOWERS, LINK, 1000)
     assert panel.balance == DEFAULT_BALANCE - Decimal("0.9")
@@ -119,10 +121,11 @@ async def test_add(client: SmmPanelClient, panel: FakePanel) -> None:
 
 async def test_add_field_values_are_sent_as_text(client: SmmPanelClient, panel: FakePanel) -> None:
     """Int, Decimal and str field values all go as text; drip-feed runs x quantity."""
-    order_id = await client.add(
+    placed = await client.add(
         SERVICE_LIKES_DRIPFEED,
         {"link": LINK, "quantity": Decimal(100), "runs": 5, "interval": "10"},
     )
+    order_id = placed.order_id
     assert panel.orders[order_id].quantity == 500
     fields = panel.requests[0].fields
     assert (fields["quantity"], fields["runs"], fields["interval"]) == ("100", "5", "10")
@@ -131,27 +134,27 @@ async def test_add_field_values_are_sent_as_text(client: SmmPanelClient, panel: 
 async def test_add_list_and_package_types(client: SmmPanelClient, panel: FakePanel) -> None:
     """Multi-line list fields arrive intact (the panel counts the lines); packages work too."""
     comments = "\n".join(f"Nice {n}" for n in range(6))
-    order_id = await client.add(SERVICE_CUSTOM_COMMENTS, {"link": LINK, "comments": comments})
-    assert panel.orders[order_id].quantity == 6
+    placed = await client.add(SERVICE_CUSTOM_COMMENTS, {"link": LINK, "comments": comments})
+    assert panel.orders[placed.order_id].quantity == 6
     assert panel.requests[0].fields["comments"] == comments
-    package_id = await client.add(SERVICE_PACKAGE, {"link": LINK})
-    assert panel.orders[package_id].charge == Decimal("4.99")
+    package = await client.add(SERVICE_PACKAGE, {"link": LINK})
+    assert panel.orders[package.order_id].charge == Decimal("4.99")
     subscription = await client.add(
         SERVICE_SUBSCRIPTIONS,
         {"username": "someone", "min": 50, "max": 100, "delay": 30, "expiry": "31/12/2030"},
     )
-    assert panel.orders[subscription].quantity == 100
+    assert panel.orders[subscription.order_id].quantity == 100
 
 
 async def test_add_cannot_be_turned_into_another_action(
     client: SmmPanelClient, panel: FakePanel
 ) -> None:
     """Fields named key, action or service never override the client's own."""
-    order_id = await client.add(
+    placed = await client.add(
         SERVICE_FOLLOWERS,
         {"link": LINK, "quantity": 100, "action": "cancel", "key": "other", "service": "4"},
     )
-    assert panel.orders[order_id].service.id == SERVICE_FOLLOWERS
+    assert panel.orders[placed.order_id].service.id == SERVICE_FOLLOWERS
     assert panel.counts == Counter({"add": 1})
     assert panel.requests[0].fields["service"] == SERVICE_FOLLOWERS
 
@@ -467,7 +470,8 @@ async def test_cancel_many(client: SmmPanelClient, panel: FakePanel) -> None:
         ("refill", {"refill": True}),
         ("refill", []),
         ("refill_status", {"foo": 1}),
-        ("refill_status", {"status": {"error": "Refill not found"}}),
+        ("refill_status", {"status": ""}),
+        ("refill_status", {"status": {"status": {"status": "Completed"}}}),
     ],
 )
 async def test_single_forms_reject_wrong_shapes(

@@ -167,7 +167,9 @@ async def test_refill_status_answer_layouts(
                         charge=None, start_count=None, remains=None, currency="USD"),
         ),
         ({"charge": "1"}, ItemError(item_id="9", error="Unreadable status")),
-        ("Completed", ItemError(item_id="9", error="Unreadable status")),
+        ("Incorrect order ID", ItemError(item_id="9", error="Incorrect order ID")),
+        ("  ", ItemError(item_id="9", error="Unreadable status")),
+        (["Completed"], ItemError(item_id="9", error="Unreadable status")),
         ({"error": {"message": "Gone"}}, ItemError(item_id="9", error="Gone")),
     ],
 )  # fmt: skip

@@ -141,7 +141,7 @@ WRITES: dict[str, Bulk] = {
         (Fault.DROP_AFTER, {}, "No usable answer, the outcome is unknown: "),
         (Fault.HTML_PAGE, {}, "No usable answer, the outcome is unknown: "),
         (Fault.RATE_LIMITED, {}, "Not sent: "),
-        (Fault.WRONG_SHAPE, {"body": {"error": "Incorrect request"}}, "Refused by the panel: "),
+        (Fault.WRONG_SHAPE, {"body": {"error": "Incorrect request"}}, "'Incorrect request'"),
     ],
 )
 @pytest.mark.parametrize("action", list(WRITES))

@@ -9,11 +9,13 @@ import aiohttp
 import pytest
 
 from custom_components.smm_panel.api import (
+    REDACTED,
     Balance,
     CancelRequested,
     ItemError,
     OrderState,
     OrderStatus,
+    PlacedOrder,
     RefillCreated,
     RefillState,
     RefillStatus,
@@ -31,7 +33,7 @@ from tests.fake_panel import (
     start_fake_panel,
 )
 
-from .conftest import CANARY_KEY
+from .conftest import CANARY_KEY, assert_no_key_in_exception
 
 QUIRK_VARIANTS: list[tuple[str, object]] = [
     ("numbers_as_strings", False),
@@ -51,6 +53,21 @@ QUIRK_VARIANTS: list[tuple[str, object]] = [
     ("lowercase_types", True),
     ("json_as_html", True),
     ("error_status_codes", True),
+    ("status_without_currency", True),
+    ("status_success", True),
+    ("status_message_errors", True),
+    ("created_status", True),
+    ("empty_catalogue_as_text", True),
+    ("pretty_json", True),
+    ("bare_item_errors", True),
+    ("status_list_without_ids", True),
+    ("single_refill_bulk_shape", True),
+    ("nested_refill_status", True),
+    ("cancel_row_errors", True),
+    ("status_extras", True),
+    ("subscription_active", True),
+    ("rate_limit_as_200", True),
+    ("rate_limit_reset_header", True),
     (
         "error_texts",
         {
@@ -61,11 +78,16 @@ QUIRK_VARIANTS: list[tuple[str, object]] = [
     ),
 ]
 ALL_QUIRKS = Quirks(**dict(QUIRK_VARIANTS))  # type: ignore[arg-type]
+CHANGING_QUIRKS = {"minimal_actions", "thousands_separators", "echo_key"}
+"""Quirks that change what a client may read (refused actions, rounded money, redacted texts):
+each has its own test below instead of the digest."""
 
 
 def test_every_quirk_is_covered() -> None:
     """A quirk added to the fake panel must be added here too."""
-    assert {name for name, _ in QUIRK_VARIANTS} == {f.name for f in fields(Quirks)}
+    assert {name for name, _ in QUIRK_VARIANTS} | CHANGING_QUIRKS == {
+        f.name for f in fields(Quirks)
+    }
     assert all(getattr(Quirks(), name) != value for name, value in QUIRK_VARIANTS)
 
 
@@ -126,7 +148,8 @@ async def digest(client: SmmPanelClient, panel: FakePanel) -> list[object]:
             await failing
         except SmmError as err:
             out.append(type(err))
-    out.append(label(await client.add(SERVICE_FOLLOWERS, {"link": "https://x/7", "quantity": 50})))
+    placed = await client.add(SERVICE_FOLLOWERS, {"link": "https://x/7", "quantity": 50})
+    out.append((label(placed.order_id), placed.warning))
     out.append((await client.balance()).amount)
     return out
 
@@ -171,8 +194,9 @@ async def test_baseline_digest_is_meaningful(baseline: list[object]) -> None:
 async def test_string_ids(client: SmmPanelClient, panel: FakePanel) -> None:
     """Opaque order and refill ids are kept as the panel's strings everywhere."""
     panel.quirks.string_ids = True
-    order_id = await client.add(SERVICE_FOLLOWERS, {"link": "https://x/1", "quantity": 100})
-    assert order_id == "ord_5bcd"
+    placed = await client.add(SERVICE_FOLLOWERS, {"link": "https://x/1", "quantity": 100})
+    assert placed == PlacedOrder(order_id="ord_5bcd")
+    order_id = placed.order_id
     assert (await client.status(order_id)).order_id == "ord_5bcd"
     panel.set_order_status(order_id, "Completed")
     assert await client.refill(order_id) == "ref_1"
@@ -191,7 +215,8 @@ async def test_string_ids(client: SmmPanelClient, panel: FakePanel) -> None:
 async def test_numeric_ids_as_strings(client: SmmPanelClient, panel: FakePanel) -> None:
     """Ids sent as strings ("23501") read exactly like ids sent as numbers."""
     panel.quirks.ids_as_strings = True
-    assert await client.add(SERVICE_FOLLOWERS, {"link": "https://x/1", "quantity": 100}) == "23501"
+    placed = await client.add(SERVICE_FOLLOWERS, {"link": "https://x/1", "quantity": 100})
+    assert placed == PlacedOrder(order_id="23501")
     services = await client.services()
     assert services[0].service_id == SERVICE_FOLLOWERS
 
@@ -333,3 +358,39 @@ async def test_key_error_wordings(
     panel.key = "the-new-key"
     with pytest.raises(SmmAuthError):
         await client.balance()
+
+
+# -- quirks that change what is read ---------------------------------------------------------
+
+
+async def test_minimal_actions(client: SmmPanelClient, panel: FakePanel) -> None:
+    """A panel with only add/status/services/balance: the rest is its error, per order in bulk."""
+    panel.quirks.minimal_actions = True
+    order = panel.create_order(SERVICE_FOLLOWERS, "https://x/1", 100, status="Completed")
+    assert (await client.status(order)).state is OrderState.COMPLETED
+    assert (await client.balance()).amount == Decimal("100.84292")
+    for single in (client.refill(order), client.refill_status("1")):
+        with pytest.raises(SmmPanelError, match=r"^This action is Invalid$"):
+            await single
+    invalid = ItemError(item_id=order, error="This action is Invalid")
+    assert await client.refill_many([order]) == {order: invalid}
+    assert await client.cancel_many([order]) == {order: invalid}
+
+
+async def test_thousands_separators(client: SmmPanelClient, panel: FakePanel) -> None:
+    """The balance as number_format writes it ("1,234.56") is read exactly."""
+    panel.quirks.thousands_separators = True
+    panel.balance = Decimal("1234567.89")
+    assert await client.balance() == Balance(amount=Decimal("1234567.89"), currency="USD")
+
+
+async def test_echo_key(client: SmmPanelClient, panel: FakePanel) -> None:
+    """A panel quoting the request (key included) everywhere: the client shows only REDACTED."""
+    panel.quirks.echo_key = True
+    out = repr(await digest(client, panel))
+    assert CANARY_KEY not in out
+    assert REDACTED in out
+    panel.key = "rotated"  # the panel now quotes the refused key the client sent
+    with pytest.raises(SmmAuthError) as caught:
+        await client.balance()
+    assert_no_key_in_exception(caught.value)

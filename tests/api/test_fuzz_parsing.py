@@ -23,13 +23,14 @@ from custom_components.smm_panel.api import (
     CancelRequested,
     ItemError,
     OrderStatus,
+    PlacedOrder,
     RefillCreated,
     RefillStatus,
     Service,
     SmmError,
     SmmPanelClient,
     SmmRateLimitedError,
-    client as client_module,
+    answers,
 )
 
 from .conftest import CANARY_KEY, assert_no_key_in_exception
@@ -285,6 +286,15 @@ def check_id(result: object) -> None:
     assert result == result.strip()
 
 
+def check_placed(result: object) -> None:
+    assert isinstance(result, PlacedOrder)
+    check_id(result.order_id)
+    assert len(result.order_id) <= 100
+    assert not any(c.isspace() or c == "," for c in result.order_id)
+    assert result.order_id.strip("0") not in ("", "-")
+    assert result.warning is None or (isinstance(result.warning, str) and result.warning)
+
+
 def check_order_status(result: object) -> None:
     assert isinstance(result, OrderStatus)
     assert result.order_id == "1"
@@ -335,7 +345,7 @@ type Method = tuple[str, Callable[[SmmPanelClient], Awaitable[object]], Callable
 METHODS: list[Method] = [
     ("balance", lambda c: c.balance(), check_balance),
     ("services", lambda c: c.services(), check_services),
-    ("add", lambda c: c.add("1", {"link": "https://x.test/p", "quantity": 100}), check_id),
+    ("add", lambda c: c.add("1", {"link": "https://x.test/p", "quantity": 100}), check_placed),
     ("status", lambda c: c.status("1"), check_order_status),
     ("status_many", lambda c: c.status_many(BULK_IDS), check_keyed(OrderStatus)),
     ("refill", lambda c: c.refill("1"), check_id),
@@ -402,23 +412,23 @@ def test_decode_and_item_readers_raise_only_smm_errors(value: object) -> None:
     """The decoder and every per-item reader take any decoded JSON value in stride."""
     api, _ = stub_client()
     try:
-        decoded = api._decode("status", 200, None, encode(value, "utf-8"))
+        decoded = api._decode("status", 200, {}, encode(value, "utf-8"))
     except SmmError as err:
         assert_no_key_in_exception(err)
     else:
-        assert json.dumps(decoded) == json.dumps(value)
+        assert json.dumps(decoded.data, default=float) == json.dumps(value)
     for reader in (
-        client_module._order_status,
-        client_module._refill_status,
-        client_module._refill_created,
-        client_module._cancel_requested,
+        answers.order_status,
+        answers.refill_status,
+        answers.refill_created,
+        answers.cancel_requested,
     ):
         assert result_id(reader("7", value)) == "7"
-    service = client_module._service(value)
+    service = answers._service(value)
     assert service is None or isinstance(service, Service)
     for field_name in ("order", "refill"):
         try:
-            keyed = client_module._keyed(value, field_name, ["7"])
+            keyed = answers.keyed(value, field_name, ["7"])
         except SmmError as err:
             assert_no_key_in_exception(err)
         else:

@@ -21,18 +21,21 @@ from .models import (
     ItemError,
     OrderStatus,
     OrderStatusResult,
+    PlacedOrder,
     RefillCreated,
     RefillResult,
     RefillStatus,
     RefillStatusResult,
     Service,
 )
+from .scrub import REDACTED
 from .status import OrderState, RefillState, parse_order_state, parse_refill_state
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "MAX_BATCH",
     "MAX_IN_FLIGHT",
+    "REDACTED",
     "Balance",
     "CancelRequested",
     "CancelResult",
@@ -40,6 +43,7 @@ __all__ = [
     "OrderState",
     "OrderStatus",
     "OrderStatusResult",
+    "PlacedOrder",
     "RefillCreated",
     "RefillResult",
     "RefillState",

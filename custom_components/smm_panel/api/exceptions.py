@@ -1,7 +1,8 @@
 """One exception hierarchy for everything that can go wrong talking to a panel.
 
-No message here ever contains the API key: messages are built from the panel's host,
-HTTP status codes and the panel's own error text, never from the request.
+No message or attribute here ever contains the API key: messages are built from the panel's
+host, HTTP status codes and the panel's own texts, and those texts were scrubbed of the key
+(scrub.py) before any exception saw them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ class SmmConnectionError(SmmError):
 
 
 class SmmRateLimitedError(SmmConnectionError):
-    """The panel answered HTTP 429; `retry_after` is in seconds when the panel said so."""
+    """The panel is rate limiting: HTTP 429, or a rate-limit text such as "Too many requests".
+
+    `retry_after` is in seconds when the panel said so (`Retry-After` or `X-RateLimit-Reset`).
+    """
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -24,7 +28,16 @@ class SmmRateLimitedError(SmmConnectionError):
 
 
 class SmmAuthError(SmmError):
-    """The panel rejected the API key."""
+    """The panel rejected the API key, or refused the account behind it.
+
+    `panel_message` is None for a plain key rejection (any wording); for an account-level
+    refusal ("Account suspended", a JSON error with HTTP 401/403) it is the panel's text,
+    to be shown to the user.
+    """
+
+    def __init__(self, message: str, *, panel_message: str | None = None) -> None:
+        super().__init__(message)
+        self.panel_message = panel_message
 
 
 class SmmInvalidResponseError(SmmError):
@@ -32,7 +45,7 @@ class SmmInvalidResponseError(SmmError):
 
 
 class SmmPanelError(SmmError):
-    """The panel answered `{"error": ...}` for a reason other than the key."""
+    """The panel answered with an error text for a reason other than the key or the account."""
 
     def __init__(self, panel_message: str) -> None:
         super().__init__(panel_message)
@@ -40,7 +53,7 @@ class SmmPanelError(SmmError):
 
 
 class SmmOrderOutcomeUnknownError(SmmError):
-    """An `add` may have reached the panel but no answer came back: never retry blindly."""
+    """An `add` may have reached the panel but no usable answer came back: never retry blindly."""
 
 
 def most_telling(errors: list[BaseException]) -> BaseException:

@@ -37,6 +37,18 @@ class Service:
     description: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    """An order the panel placed (and charged).
+
+    `warning` is the panel's error text when it answered with an order id *and* an error:
+    the order exists all the same, and the text is for the user to read.
+    """
+
+    order_id: str
+    warning: str | None = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OrderStatus:
     """What the panel says about one order."""

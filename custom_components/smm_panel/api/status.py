@@ -60,6 +60,7 @@ _ORDER_ALIASES: dict[str, OrderState] = {
     "inqueue": OrderState.PENDING,
     "processing": OrderState.PROCESSING,
     "inprogress": OrderState.IN_PROGRESS,
+    "active": OrderState.IN_PROGRESS,  # a subscription still watching for posts
     "completed": OrderState.COMPLETED,
     "partial": OrderState.PARTIAL,
     "canceled": OrderState.CANCELED,
