@@ -38,6 +38,7 @@ from tests.polling_helpers import (
     ACTIVE_ORDERS,
     BALANCE,
     ENTRY_ID,
+    STORAGE_KEY,
     fire_poll,
     flow_sources,
     order_entity,
@@ -631,3 +632,43 @@ async def test_key_never_leaks(
     ]
     assert runtime.coordinator.stats.failures >= 3
     assert all(API_KEY not in text for text in texts)
+
+
+async def test_balance_without_currency_keeps_the_last_known_one(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A panel that leaves `currency` out later: the unit stays, across a restart too."""
+    await setup_with_order(hass, config_entry, panel, hass_storage)
+    assert state_of(hass, BALANCE).attributes["unit_of_measurement"] == "USD"
+    panel.quirks.missing_currency = True
+    await fire_poll(hass, freezer)
+    assert state_of(hass, BALANCE).attributes["unit_of_measurement"] == "USD"
+
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    hass.config.currency = "EUR"  # Home Assistant's own currency is never taken instead
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, BALANCE).attributes["unit_of_measurement"] == "USD"
+    assert hass_storage[STORAGE_KEY]["data"]["currency"] == "USD"
+
+
+async def test_suspended_account_starts_reauth_with_the_panels_words(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An account-level refusal is shown in the panel's words and starts reauth."""
+    await setup_with_order(hass, config_entry, panel, hass_storage)
+    body = {"error": "Your account has been suspended."}
+    panel.inject(Fault.WRONG_SHAPE, action="balance", body=body, times=2)
+    await fire_poll(hass, freezer)
+    assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
+    assert flow_sources(hass) == [SOURCE_REAUTH]
+    assert "Your account has been suspended." in caplog.text

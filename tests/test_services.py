@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, cast
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -644,6 +645,44 @@ async def test_rejected_key_starts_reauth(
     await hass.async_block_till_done()
     flows = setup_integration.async_get_active_flows(hass, {SOURCE_REAUTH})
     assert len(list(flows)) == 1
+
+
+async def test_suspended_account_is_reported_in_the_panels_words(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel
+) -> None:
+    """An account-level refusal: the panel's text, and reauth (another key may be the fix)."""
+    panel.inject(Fault.WRONG_SHAPE, body={"error": "Account suspended"}, times=2)
+    with pytest.raises(HomeAssistantError) as err:
+        await call(hass, "get_order_status", {"orders": "1"})
+    assert err.value.translation_key == "account_refused"
+    assert err.value.translation_placeholders == {
+        "host": "127.0.0.1",
+        "message": "Account suspended",
+    }
+    assert not isinstance(err.value, ServiceValidationError)
+    await hass.async_block_till_done()
+    assert len(list(setup_integration.async_get_active_flows(hass, {SOURCE_REAUTH}))) == 1
+
+
+async def test_an_unforeseen_failure_is_still_translated(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No raw Python exception reaches the caller, even from a bug: logged, then translated.
+
+    A bug cannot be provoked through the panel, so the client's method is made to raise one.
+    """
+    client = runtime(setup_integration).client
+    with (
+        patch.object(client, "status_many", side_effect=KeyError("surprise")),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await call(hass, "get_order_status", {"orders": "1"})
+    assert type(err.value) is HomeAssistantError
+    assert err.value.translation_key == "unexpected_error"
+    assert err.value.translation_placeholders == {"error": "KeyError"}
+    assert "Unexpected error in smm_panel.get_order_status" in caplog.text
 
 
 # -- descriptions and translations ----------------------------------------------------------

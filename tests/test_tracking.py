@@ -38,6 +38,7 @@ from tests.polling_helpers import (
     tracked_order,
     tracked_refill,
 )
+from tests.services_common import call
 
 SERVICE = {
     "service": "1",
@@ -472,6 +473,29 @@ async def test_fresh_catalogue_reused(
     # It turns 24 h old an hour later.
     freezer.tick(timedelta(hours=1))
     await config_entry.runtime_data.coordinator.async_refresh()
+    assert panel.counts["services"] == 1
+
+
+@pytest.mark.parametrize("rate", ["NaN", "sNaN", "Infinity", "-Infinity"])
+async def test_catalogue_with_an_impossible_rate_is_not_trusted(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    rate: str,
+) -> None:
+    """A damaged stored rate is no price: the service is skipped and fetched again on use."""
+    catalogue = {"fetched_at": dt_util.utcnow().isoformat(), "services": [SERVICE | {"rate": rate}]}
+    seed_storage(hass_storage, catalogue=catalogue)
+    await setup_entry(hass, config_entry)
+    stored = config_entry.runtime_data.tracker.catalogue
+    assert stored is not None
+    assert stored.services == {}
+    response = await call(
+        hass, "add_order", {"service": "1", "link": "https://x.example", "quantity": 100}
+    )
+    assert response == {"order": "23501", "estimated_cost": 0.09, "currency": "USD"}
     assert panel.counts["services"] == 1
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
+from homeassistant.const import CONF_API_KEY, CONF_URL, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 from .api import SmmPanelClient
 from .const import DOMAIN
 from .coordinator import SmmConfigEntry, SmmCoordinator, SmmRuntimeData
+from .orders import OrderDesk
 from .services import async_setup_services
 from .tracking import OrderTracker
 
@@ -32,18 +33,24 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> bool:
     tracker = OrderTracker(hass, entry.entry_id)
     await tracker.async_load()
     coordinator = SmmCoordinator(hass, entry, client, tracker)
-    entry.runtime_data = SmmRuntimeData(client=client, tracker=tracker, coordinator=coordinator)
+    desk = OrderDesk(hass, entry)
+    entry.runtime_data = SmmRuntimeData(
+        client=client, tracker=tracker, coordinator=coordinator, desk=desk
+    )
     await coordinator.async_config_entry_first_refresh()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload_entry))
+    # A stopping Home Assistant does not unload entries: orders in flight are stored first.
+    entry.async_on_unload(hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, desk.async_close))
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> bool:
-    """Unload the platforms and write pending tracking changes."""
+    """Let orders in flight land, unload the platforms and write pending tracking changes."""
+    await entry.runtime_data.desk.async_close()
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        await entry.runtime_data.tracker.async_save()
+        await entry.runtime_data.tracker.async_close()
     return unloaded
 
 

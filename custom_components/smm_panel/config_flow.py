@@ -152,11 +152,6 @@ def suggested_url(raw: str) -> str:
     return "" if "@" in offered else offered
 
 
-def _redact(err: Exception, api_key: str) -> str:
-    """An error's text for the log, in case a panel echoed the key back in its answer."""
-    return str(err).replace(api_key, "**REDACTED**")
-
-
 def url_host(url: str) -> str:
     """The host name of a (normalized) panel URL: the entry title."""
     return urlsplit(url).hostname or url
@@ -206,14 +201,10 @@ class SmmPanelConfigFlow(ConfigFlow, domain=DOMAIN):
         except SmmAuthError:
             return {}, {"base": "invalid_auth"}
         except SmmConnectionError as err:  # includes SmmRateLimitedError
-            LOGGER.debug(
-                "Cannot connect to the panel at %s: %s", client.host, _redact(err, api_key)
-            )
+            LOGGER.debug("Cannot connect to the panel at %s: %s", client.host, err)
             return {}, {"base": "cannot_connect"}
         except (SmmInvalidResponseError, SmmPanelError) as err:
-            LOGGER.debug(
-                "Unexpected answer from the panel at %s: %s", client.host, _redact(err, api_key)
-            )
+            LOGGER.debug("Unexpected answer from the panel at %s: %s", client.host, err)
             return {}, {"base": "invalid_response"}
         except Exception:  # noqa: BLE001 - any other failure is shown as "unknown", logged
             LOGGER.exception("Unexpected error checking the panel at %s", client.host)

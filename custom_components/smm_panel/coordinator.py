@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import inspect
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -38,6 +38,9 @@ from .const import (
 )
 from .tracking import Catalogue, OrderTracker, PollChanges
 
+if TYPE_CHECKING:
+    from .orders import OrderDesk
+
 CATALOGUE_RETRY = timedelta(hours=1)  # after a failed catalogue fetch; panels limit it hourly
 _UPDATE_FAILED_TAKES_RETRY_AFTER = "retry_after" in inspect.signature(UpdateFailed).parameters
 
@@ -49,6 +52,7 @@ class SmmRuntimeData:
     client: SmmPanelClient
     tracker: OrderTracker
     coordinator: SmmCoordinator
+    desk: OrderDesk
 
 
 type SmmConfigEntry = ConfigEntry[SmmRuntimeData]
@@ -121,6 +125,10 @@ class SmmCoordinator(DataUpdateCoordinator[SmmData]):
             self.stats.failures += 1
             self.stats.last_error = str(err)
             raise _update_error(err, self.client.host) from err
+        if balance.currency is None:
+            balance = replace(balance, currency=tracker.currency)
+        else:
+            tracker.async_set_currency(balance.currency)
         now = dt_util.utcnow()
         changes = tracker.async_apply_poll(statuses, refill_statuses, now)
         tracker.async_expire(now, self._retention)
@@ -206,6 +214,12 @@ async def _gather_all(
 def _update_error(err: SmmError, host: str) -> Exception:
     """The coordinator exception for a client error, translated."""
     if isinstance(err, SmmAuthError):
+        if err.panel_message is not None:
+            return ConfigEntryAuthFailed(
+                translation_domain=DOMAIN,
+                translation_key="account_refused",
+                translation_placeholders={"host": host, "message": err.panel_message},
+            )
         return ConfigEntryAuthFailed(
             translation_domain=DOMAIN,
             translation_key="invalid_auth",

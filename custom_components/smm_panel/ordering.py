@@ -220,6 +220,13 @@ class PreparedOrder:
     runs: int | None
     link: str | None
     estimated_cost: Decimal
+    open_ended: bool = False
+    """A Subscriptions order without `posts`: it charges for every future post."""
+
+    @property
+    def units(self) -> int | None:
+        """What the order delivers in all: the panel's quantity is per run."""
+        return self.quantity * (self.runs or 1) if self.quantity is not None else None
 
 
 def format_decimal(value: Decimal) -> str:
@@ -264,6 +271,7 @@ def prepare_order(service: Service, fields: Mapping[str, object]) -> PreparedOrd
         runs=runs if isinstance(runs, int) else None,
         link=link if isinstance(link, str) else None,
         estimated_cost=Decimal(0),
+        open_ended=rule is not None and rule.cost is CostKind.SUBSCRIPTION and "posts" not in form,
     )
     return replace(draft, estimated_cost=estimate_cost(service, draft))
 
@@ -319,18 +327,21 @@ def check_cost(
     max_order_cost: Decimal,
     balance: Decimal | None,
     currency: str | None,
+    open_ended: bool = False,
 ) -> None:
     """Refuse a cost above the configured limit (when > 0) or above the known balance.
 
     Raises OrderRuleError `cost_limit_exceeded` (cost, limit, currency) first, then
-    `insufficient_balance` (cost, balance, currency); a missing currency is "".
+    `insufficient_balance` (cost, balance, currency); a missing currency is "". An
+    open-ended order has no bound to hold against a limit: any limit refuses it (its cost
+    reads "∞"); without one, its first delivery must fit the balance.
     """
     unit = currency or ""
-    if max_order_cost > 0 and cost > max_order_cost:
+    if max_order_cost > 0 and (open_ended or cost > max_order_cost):
         raise OrderRuleError(
             "cost_limit_exceeded",
             {
-                "cost": format_decimal(cost),
+                "cost": "∞" if open_ended else format_decimal(cost),
                 "limit": format_decimal(max_order_cost),
                 "currency": unit,
             },

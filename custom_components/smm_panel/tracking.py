@@ -22,6 +22,7 @@ from homeassistant.util import dt as dt_util
 from .api import (
     ItemError,
     OrderState,
+    OrderStatus,
     OrderStatusResult,
     RefillState,
     RefillStatusResult,
@@ -30,7 +31,7 @@ from .api import (
 from .const import DOMAIN, LOGGER, MAX_CONSECUTIVE_ITEM_ERRORS
 
 STORAGE_VERSION = 1
-STORAGE_MINOR_VERSION = 1
+STORAGE_MINOR_VERSION = 2  # 2: the account currency
 SAVE_DELAY = 10  # seconds; poll results are batched into one write, tracking changes are not
 
 
@@ -55,6 +56,23 @@ class TrackedOrder:
     error_count: int = 0
     finished_at: datetime | None = None
     refill_id: str | None = None
+
+    @classmethod
+    def from_status(
+        cls, status: OrderStatus, *, tracked_at: datetime, fallback_currency: str | None
+    ) -> TrackedOrder:
+        """An order placed elsewhere, tracked with the status the panel just gave."""
+        return cls(
+            order_id=status.order_id,
+            tracked_at=tracked_at,
+            state=status.state,
+            raw_status=status.raw_status,
+            charge=status.charge,
+            start_count=status.start_count,
+            remains=status.remains,
+            currency=status.currency or fallback_currency,
+            finished_at=tracked_at if status.state.finished else None,
+        )
 
     @property
     def finished(self) -> bool:
@@ -119,8 +137,11 @@ class OrderTracker:
         self.orders: dict[str, TrackedOrder] = {}
         self.refills: dict[str, TrackedRefill] = {}
         self.catalogue: Catalogue | None = None
+        self.currency: str | None = None
+        """The account currency last reported, for balance answers that leave it out."""
         self.revision = 0
         self._listeners: list[Callable[[], None]] = []
+        self._closed = False
 
     # -- storage ------------------------------------------------------------------------
 
@@ -141,6 +162,7 @@ class OrderTracker:
             if r.order_id in self.orders
         }
         self.catalogue = _catalogue_from_dict(stored.get("catalogue"))
+        self.currency = _opt_str(stored.get("currency"))
 
     async def async_remove(self) -> None:
         """Delete the storage file (the entry is being removed)."""
@@ -148,17 +170,26 @@ class OrderTracker:
 
     async def async_save(self) -> None:
         """Write now: used when tracking changes, so nothing is lost to a restart."""
-        await self._store.async_save(self._as_dict())
+        if not self._closed:
+            await self._store.async_save(self._as_dict())
+
+    async def async_close(self) -> None:
+        """Write a last time (the entry unloads); later changes, such as a poll that was in
+        flight, are not written: the next entry reads the file, or it is being removed."""
+        await self.async_save()
+        self._closed = True
 
     @callback
     def _schedule_save(self) -> None:
-        self._store.async_delay_save(self._as_dict, SAVE_DELAY)
+        if not self._closed:
+            self._store.async_delay_save(self._as_dict, SAVE_DELAY)
 
     def _as_dict(self) -> dict[str, Any]:
         return {
             "orders": [order_to_dict(order) for order in self.orders.values()],
             "refills": [refill_to_dict(refill) for refill in self.refills.values()],
             "catalogue": _catalogue_to_dict(self.catalogue),
+            "currency": self.currency,
         }
 
     # -- listeners ----------------------------------------------------------------------
@@ -226,6 +257,13 @@ class OrderTracker:
         if changed:
             self.revision += 1
             await self.async_save()
+
+    @callback
+    def async_set_currency(self, currency: str) -> None:
+        """Remember the account currency (stored with the next write)."""
+        if currency != self.currency:
+            self.currency = currency
+            self._schedule_save()
 
     @callback
     def async_set_catalogue(self, services: Iterable[Service], fetched_at: datetime) -> Catalogue:
@@ -481,12 +519,15 @@ def _service_to_dict(service: Service) -> dict[str, Any]:
 
 
 def _service_from_dict(data: Mapping[str, Any]) -> Service:
+    rate = Decimal(str(data["rate"]))
+    if not rate.is_finite():
+        raise ValueError("rate")  # a damaged file: no price to trust, the service is skipped
     return Service(
         service_id=str(data["service"]),
         name=str(data["name"]),
         type=str(data["type"]),
         category=str(data["category"]),
-        rate=Decimal(str(data["rate"])),
+        rate=rate,
         min=int(data["min"]),
         max=int(data["max"]),
         refill=bool(data["refill"]),

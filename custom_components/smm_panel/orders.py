@@ -1,0 +1,275 @@
+"""The order desk of one entry: the only caller of the client's money-moving methods.
+
+It places, refills and cancels orders and changes what is tracked, with the rules of
+CONTRACT.md §4: checks before sending, one order of an entry at a time, the duplicate guard,
+`add` sent once. It is safe across reload, unload, restart and removal: once the entry starts
+to unload (or Home Assistant to stop) no new request is sent, and the unload waits for the
+ones in flight, so their answers are tracked and stored before the next entry loads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.util import dt as dt_util
+from homeassistant.util.json import JsonObjectType
+
+from .api import (
+    DEFAULT_TIMEOUT,
+    CancelResult,
+    ItemError,
+    OrderStatus,
+    OrderStatusResult,
+    RefillCreated,
+    RefillResult,
+    Service,
+)
+from .const import CONF_MAX_ORDER_COST, DEFAULT_MAX_ORDER_COST, EVENT_ORDER_PLACED, LOGGER
+from .coordinator import SmmConfigEntry
+from .errors import translated_errors, validation_error
+from .ordering import OrderRuleError, check_cost, prepare_order
+from .tracking import TrackedOrder, TrackedRefill
+
+CLOSE_TIMEOUT = DEFAULT_TIMEOUT + 10
+"""How long an unload waits for requests in flight: their own timeout, plus room to store."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderRequest:
+    """What an `add_order` call asks for, its values read but not yet checked."""
+
+    service_id: str
+    fields: Mapping[str, object]
+    allow_duplicate: bool = False
+    track: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Placement:
+    """A placed order, as `add_order` answers it."""
+
+    order_id: str
+    estimated_cost: Decimal
+    currency: str | None
+    warning: str | None
+    open_ended: bool
+
+    def as_response(self) -> JsonObjectType:
+        """The action response (CONTRACT.md §4)."""
+        response: JsonObjectType = {
+            "order": self.order_id,
+            "estimated_cost": float(self.estimated_cost),
+            "currency": self.currency,
+        }
+        if self.warning is not None:
+            response["warning"] = self.warning
+        if self.open_ended:
+            response["open_ended"] = True
+        return response
+
+
+class OrderDesk:
+    """Places, refills, cancels and tracks the orders of one loaded entry."""
+
+    def __init__(self, hass: HomeAssistant, entry: SmmConfigEntry) -> None:
+        self._hass = hass
+        self._entry = entry
+        self._order_lock = asyncio.Lock()
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._closed = False
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """Whether the desk has stopped sending (the entry unloads or Home Assistant stops)."""
+        return self._closed
+
+    async def async_close(self, *_: object) -> None:
+        """Send nothing new, and wait for the requests in flight to be answered and stored.
+
+        Called when the entry unloads (reload, removal) and when Home Assistant stops.
+        """
+        self._closed = True
+        try:
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                await self._idle.wait()
+        except TimeoutError:
+            LOGGER.warning(
+                "%s: %d request(s) to the panel still unanswered after %d s",
+                self._entry.title,
+                self._in_flight,
+                CLOSE_TIMEOUT,
+            )
+
+    def _refuse_if_closed(self) -> None:
+        if self._closed:
+            raise validation_error("entry_not_loaded", entry_id=self._entry.entry_id)
+
+    @asynccontextmanager
+    async def _sending(self) -> AsyncIterator[None]:
+        """Around a request and the tracking of its answer, which an unload waits for."""
+        self._refuse_if_closed()
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    # -- add ----------------------------------------------------------------------------
+
+    async def async_add(self, request: OrderRequest, context: Context) -> Placement:
+        """Check an order completely, send it once, track it, announce it."""
+        self._refuse_if_closed()  # at once, rather than after waiting for the order lock
+        runtime = self._entry.runtime_data
+        service = await self._catalogue_service(request.service_id)
+        balance = runtime.coordinator.data.balance
+        limit = self._entry.options.get(CONF_MAX_ORDER_COST, DEFAULT_MAX_ORDER_COST)
+        try:
+            prepared = prepare_order(service, request.fields)
+            check_cost(
+                prepared.estimated_cost,
+                max_order_cost=Decimal(str(limit)),
+                balance=balance.amount,
+                currency=balance.currency,
+                open_ended=prepared.open_ended,
+            )
+        except OrderRuleError as err:
+            raise validation_error(err.key, **err.placeholders) from err
+
+        # One order of an entry at a time, from the duplicate check until the order is
+        # tracked: two simultaneous calls for the same service and link cannot both pass
+        # the guard. Panels limit order requests anyway, so this costs nothing real.
+        async with self._order_lock:
+            if not request.allow_duplicate and prepared.link is not None:
+                for order in runtime.tracker.active_orders():
+                    if order.service_id == service.service_id and order.link == prepared.link:
+                        raise validation_error(
+                            "duplicate_order", order=order.order_id, service=service.service_id
+                        )
+            async with self._sending():
+                with translated_errors(self._hass, self._entry):
+                    placed = await runtime.client.add(service.service_id, prepared.form)
+                now = dt_util.utcnow()
+                if request.track:
+                    await runtime.tracker.async_track(
+                        [
+                            TrackedOrder(
+                                order_id=placed.order_id,
+                                tracked_at=now,
+                                service_id=service.service_id,
+                                service_name=service.name,
+                                link=prepared.link,
+                                quantity=prepared.units,
+                                placed_at=now,
+                                currency=balance.currency,
+                            )
+                        ]
+                    )
+        if placed.warning is not None:
+            LOGGER.warning(
+                "%s placed order %s with a warning: %s",
+                runtime.client.host,
+                placed.order_id,
+                placed.warning,
+            )
+        placement = Placement(
+            order_id=placed.order_id,
+            estimated_cost=prepared.estimated_cost,
+            currency=balance.currency,
+            warning=placed.warning,
+            open_ended=prepared.open_ended,
+        )
+        self._hass.bus.async_fire(
+            EVENT_ORDER_PLACED,
+            {
+                "config_entry_id": self._entry.entry_id,
+                "order": placed.order_id,
+                "service": service.service_id,
+                "link": prepared.link,
+                "quantity": prepared.units,
+                "estimated_cost": float(prepared.estimated_cost),
+                "currency": balance.currency,
+            },
+            context=context,
+        )
+        await self._async_refresh()
+        return placement
+
+    async def _async_refresh(self) -> None:
+        """Poll soon to show what changed, unless the entry is going away."""
+        if not self._closed:
+            await self._entry.runtime_data.coordinator.async_request_refresh()
+
+    async def _catalogue_service(self, service_id: str) -> Service:
+        """The service from the cached catalogue, refetched once when it is not there."""
+        runtime = self._entry.runtime_data
+        catalogue = runtime.tracker.catalogue
+        if catalogue is None or service_id not in catalogue.services:
+            with translated_errors(self._hass, self._entry):
+                catalogue = await runtime.coordinator.async_refresh_catalogue()
+        if (service := catalogue.services.get(service_id)) is None:
+            raise validation_error("unknown_service", service=service_id)
+        return service
+
+    # -- refill, cancel -----------------------------------------------------------------
+
+    async def async_refill(self, order_ids: list[str]) -> dict[str, RefillResult]:
+        """Request refills; created refills of tracked orders become tracked too."""
+        runtime = self._entry.runtime_data
+        async with self._sending():
+            with translated_errors(self._hass, self._entry):
+                results = await runtime.client.refill_many(order_ids)
+            now = dt_util.utcnow()
+            created = [
+                TrackedRefill(refill_id=result.refill_id, order_id=order_id, requested_at=now)
+                for order_id, result in results.items()
+                if isinstance(result, RefillCreated)
+            ]
+            if created:
+                await runtime.tracker.async_track_refills(created)
+        if created:
+            await self._async_refresh()
+        return results
+
+    async def async_cancel(self, order_ids: list[str]) -> dict[str, CancelResult]:
+        """Request cancellations; the orders change on a later poll."""
+        runtime = self._entry.runtime_data
+        async with self._sending():
+            with translated_errors(self._hass, self._entry):
+                results = await runtime.client.cancel_many(order_ids)
+        if any(not isinstance(result, ItemError) for result in results.values()):
+            await self._async_refresh()
+        return results
+
+    # -- tracking -----------------------------------------------------------------------
+
+    async def async_track(self, order_ids: list[str]) -> dict[str, OrderStatusResult]:
+        """Track orders placed elsewhere, each checked with the panel first."""
+        runtime = self._entry.runtime_data
+        fallback = runtime.coordinator.data.balance.currency
+        async with self._sending():
+            with translated_errors(self._hass, self._entry):
+                results = await runtime.client.status_many(order_ids)
+            now = dt_util.utcnow()
+            await runtime.tracker.async_track(
+                TrackedOrder.from_status(result, tracked_at=now, fallback_currency=fallback)
+                for result in results.values()
+                if isinstance(result, OrderStatus)
+            )
+        return results
+
+    async def async_untrack(self, order_ids: list[str]) -> list[str]:
+        """Stop tracking orders; their entities leave the entity registry."""
+        async with self._sending():
+            return await self._entry.runtime_data.tracker.async_untrack(order_ids)
