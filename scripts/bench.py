@@ -65,7 +65,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.smm_panel.const import DOMAIN
 from custom_components.smm_panel.coordinator import SmmCoordinator
 from custom_components.smm_panel.tracking import TrackedOrder, TrackedRefill
-from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel
+from tests.fake_panel import DIALECT_NAMES, SERVICE_FOLLOWERS, FakePanel, dialect
 from tests.fake_panel.app import API_PATH, create_app
 from tests.polling_helpers import ENTRY_ID, storage_payload
 
@@ -81,9 +81,9 @@ TRACE_FRAMES = 40
 # -- the fake panel, in its own process ----------------------------------------------------
 
 
-async def _serve_panel(latency: float) -> None:
-    """Serve a FakePanel with `latency` plus /bench/* control routes; print the port."""
-    panel = FakePanel(KEY)
+async def _serve_panel(latency: float, dialect_name: str) -> None:
+    """Serve a FakePanel (of a dialect) with latency and /bench/* control routes; print the port."""
+    panel = FakePanel(KEY, quirks=dialect(dialect_name))
     panel.latency = latency
     app = create_app(panel)
 
@@ -171,7 +171,7 @@ class Panel:
             self.process.wait(10)
 
 
-def start_panel(latency: float) -> Panel:
+def start_panel(latency: float, dialect_name: str) -> Panel:
     """Start the panel process and wait for its port."""
     process = subprocess.Popen(
         [
@@ -180,6 +180,8 @@ def start_panel(latency: float) -> Panel:
             "--serve-panel",
             "--latency-ms",
             str(latency * 1000),
+            "--dialect",
+            dialect_name,
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -692,10 +694,16 @@ def main(argv: list[str] | None = None) -> None:
         type=Path,
         help="Markdown file to write (default docs/benchmarks.md unless --quick)",
     )
+    parser.add_argument(
+        "--dialect",
+        choices=DIALECT_NAMES,
+        default="template",
+        help="the fake panel's dialect (PROTOCOL.md §8; default template)",
+    )
     parser.add_argument("--serve-panel", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_panel:
-        asyncio.run(_serve_panel(args.latency_ms / 1000))
+        asyncio.run(_serve_panel(args.latency_ms / 1000, args.dialect))
         return
     sizes = (
         [int(part) for part in args.sizes.split(",")]
@@ -706,7 +714,7 @@ def main(argv: list[str] | None = None) -> None:
         args.memory_size = min(args.memory_size, 100)
     output = args.output or (None if args.quick else ROOT / "docs" / "benchmarks.md")
     smm = None if args.no_babismm else load_babismm()
-    panel = start_panel(args.latency_ms / 1000)
+    panel = start_panel(args.latency_ms / 1000, args.dialect)
     try:
         rows = [measure(panel, size, args, smm) for size in sizes]
         memory = None
