@@ -33,7 +33,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> bool:
     tracker = OrderTracker(hass, entry.entry_id)
     await tracker.async_load()
     coordinator = SmmCoordinator(hass, entry, client, tracker)
-    desk = OrderDesk(hass, entry)
+    desk = OrderDesk(hass, entry, client, tracker, coordinator)
     entry.runtime_data = SmmRuntimeData(
         client=client, tracker=tracker, coordinator=coordinator, desk=desk
     )

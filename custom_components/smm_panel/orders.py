@@ -28,12 +28,13 @@ from .api import (
     RefillCreated,
     RefillResult,
     Service,
+    SmmPanelClient,
 )
 from .const import CONF_MAX_ORDER_COST, DEFAULT_MAX_ORDER_COST, EVENT_ORDER_PLACED, LOGGER
-from .coordinator import SmmConfigEntry
+from .coordinator import SmmConfigEntry, SmmCoordinator
 from .errors import translated_errors, validation_error
 from .ordering import OrderRuleError, check_cost, prepare_order
-from .tracking import TrackedOrder, TrackedRefill
+from .tracking import OrderTracker, TrackedOrder, TrackedRefill
 
 CLOSE_TIMEOUT = DEFAULT_TIMEOUT + 10
 """How long an unload waits for requests in flight: their own timeout, plus room to store."""
@@ -76,9 +77,21 @@ class Placement:
 class OrderDesk:
     """Places, refills, cancels and tracks the orders of one loaded entry."""
 
-    def __init__(self, hass: HomeAssistant, entry: SmmConfigEntry) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: SmmConfigEntry,
+        client: SmmPanelClient,
+        tracker: OrderTracker,
+        coordinator: SmmCoordinator,
+    ) -> None:
+        # Its own references, not the entry's runtime data: a call that started before a
+        # reload finishes with the objects it started with, which the unload waits for.
         self._hass = hass
         self._entry = entry
+        self._client = client
+        self._tracker = tracker
+        self._coordinator = coordinator
         self._order_lock = asyncio.Lock()
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -131,9 +144,8 @@ class OrderDesk:
     async def async_add(self, request: OrderRequest, context: Context) -> Placement:
         """Check an order completely, send it once, track it, announce it."""
         self._refuse_if_closed()  # at once, rather than after waiting for the order lock
-        runtime = self._entry.runtime_data
         service = await self._catalogue_service(request.service_id)
-        balance = runtime.coordinator.data.balance
+        balance = self._coordinator.data.balance
         limit = self._entry.options.get(CONF_MAX_ORDER_COST, DEFAULT_MAX_ORDER_COST)
         try:
             prepared = prepare_order(service, request.fields)
@@ -152,17 +164,17 @@ class OrderDesk:
         # the guard. Panels limit order requests anyway, so this costs nothing real.
         async with self._order_lock:
             if not request.allow_duplicate and prepared.link is not None:
-                for order in runtime.tracker.active_orders():
+                for order in self._tracker.active_orders():
                     if order.service_id == service.service_id and order.link == prepared.link:
                         raise validation_error(
                             "duplicate_order", order=order.order_id, service=service.service_id
                         )
             async with self._sending():
                 with translated_errors(self._hass, self._entry):
-                    placed = await runtime.client.add(service.service_id, prepared.form)
+                    placed = await self._client.add(service.service_id, prepared.form)
                 now = dt_util.utcnow()
                 if request.track:
-                    await runtime.tracker.async_track(
+                    await self._tracker.async_track(
                         [
                             TrackedOrder(
                                 order_id=placed.order_id,
@@ -179,7 +191,7 @@ class OrderDesk:
         if placed.warning is not None:
             LOGGER.warning(
                 "%s placed order %s with a warning: %s",
-                runtime.client.host,
+                self._client.host,
                 placed.order_id,
                 placed.warning,
             )
@@ -209,15 +221,14 @@ class OrderDesk:
     async def _async_refresh(self) -> None:
         """Poll soon to show what changed, unless the entry is going away."""
         if not self._closed:
-            await self._entry.runtime_data.coordinator.async_request_refresh()
+            await self._coordinator.async_request_refresh()
 
     async def _catalogue_service(self, service_id: str) -> Service:
         """The service from the cached catalogue, refetched once when it is not there."""
-        runtime = self._entry.runtime_data
-        catalogue = runtime.tracker.catalogue
+        catalogue = self._tracker.catalogue
         if catalogue is None or service_id not in catalogue.services:
             with translated_errors(self._hass, self._entry):
-                catalogue = await runtime.coordinator.async_refresh_catalogue()
+                catalogue = await self._coordinator.async_refresh_catalogue()
         if (service := catalogue.services.get(service_id)) is None:
             raise validation_error("unknown_service", service=service_id)
         return service
@@ -226,10 +237,9 @@ class OrderDesk:
 
     async def async_refill(self, order_ids: list[str]) -> dict[str, RefillResult]:
         """Request refills; created refills of tracked orders become tracked too."""
-        runtime = self._entry.runtime_data
         async with self._sending():
             with translated_errors(self._hass, self._entry):
-                results = await runtime.client.refill_many(order_ids)
+                results = await self._client.refill_many(order_ids)
             now = dt_util.utcnow()
             created = [
                 TrackedRefill(refill_id=result.refill_id, order_id=order_id, requested_at=now)
@@ -237,17 +247,16 @@ class OrderDesk:
                 if isinstance(result, RefillCreated)
             ]
             if created:
-                await runtime.tracker.async_track_refills(created)
+                await self._tracker.async_track_refills(created)
         if created:
             await self._async_refresh()
         return results
 
     async def async_cancel(self, order_ids: list[str]) -> dict[str, CancelResult]:
         """Request cancellations; the orders change on a later poll."""
-        runtime = self._entry.runtime_data
         async with self._sending():
             with translated_errors(self._hass, self._entry):
-                results = await runtime.client.cancel_many(order_ids)
+                results = await self._client.cancel_many(order_ids)
         if any(not isinstance(result, ItemError) for result in results.values()):
             await self._async_refresh()
         return results
@@ -256,13 +265,12 @@ class OrderDesk:
 
     async def async_track(self, order_ids: list[str]) -> dict[str, OrderStatusResult]:
         """Track orders placed elsewhere, each checked with the panel first."""
-        runtime = self._entry.runtime_data
-        fallback = runtime.coordinator.data.balance.currency
+        fallback = self._coordinator.data.balance.currency
         async with self._sending():
             with translated_errors(self._hass, self._entry):
-                results = await runtime.client.status_many(order_ids)
+                results = await self._client.status_many(order_ids)
             now = dt_util.utcnow()
-            await runtime.tracker.async_track(
+            await self._tracker.async_track(
                 TrackedOrder.from_status(result, tracked_at=now, fallback_currency=fallback)
                 for result in results.values()
                 if isinstance(result, OrderStatus)
@@ -272,4 +280,4 @@ class OrderDesk:
     async def async_untrack(self, order_ids: list[str]) -> list[str]:
         """Stop tracking orders; their entities leave the entity registry."""
         async with self._sending():
-            return await self._entry.runtime_data.tracker.async_untrack(order_ids)
+            return await self._tracker.async_untrack(order_ids)
