@@ -1,4 +1,4 @@
-"""Tests for the pure add_order rules in custom_components.smm_panel.ordering."""
+"""Tests for the pure add_order rules: custom_components.smm_panel.ordering and order_fields."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
 from custom_components.smm_panel.api.models import Service
+from custom_components.smm_panel.order_fields import OrderFields, read_fields
 from custom_components.smm_panel.ordering import (
     LIST_FIELDS,
     MAX_LIST_CHARS,
@@ -237,6 +238,25 @@ def test_all_not_applicable_fields_named() -> None:
     assert err.placeholders["fields"] == "quantity, usernames, expiry"
 
 
+def test_read_fields_gives_a_typed_record() -> None:
+    """Every field is read once into its typed slot; the form is written from that record."""
+    record = read_fields(VALID | {"service": "5", "quantity": "100", "expiry": date(2030, 12, 31)})
+    assert (record.quantity, record.runs, record.interval, record.answer_number) == (100, 3, 15, 2)
+    assert (record.min, record.max, record.posts, record.old_posts) == (100, 200, 5, 2)
+    assert (record.delay, record.device, record.type_of_traffic) == (30, 1, 3)
+    assert record.expiry == date(2030, 12, 31)
+    assert record.link == "https://example.com/p/1"
+    assert record.lines["usernames"] == ("alice", "bob")
+    assert set(record.lines) == LIST_FIELDS
+    texts = {"link", "hashtag", "username", "media", "country", "google_keyword", "referring_url"}
+    assert set(record.texts) == texts
+    assert record.form() == SENT
+    assert list(record.form()) == list(ORDER_FIELDS)
+    assert read_fields({}) == OrderFields()
+    assert OrderFields().form() == {}
+    assert OrderFields().link is None
+
+
 def test_non_order_keys_are_ignored() -> None:
     """The action's own keys (service, allow_duplicate, track, ...) are not order fields."""
     fields = required_fields("Package") | {"service": "5", "allow_duplicate": True, "track": 1}
@@ -363,8 +383,12 @@ def test_drip_feed_order() -> None:
     }
     assert prepared.quantity == 100
     assert prepared.runs == 3
+    assert prepared.units == 300
     assert prepared.link == "https://x.test/a"
     assert prepared.estimated_cost == Decimal("0.27")
+    single = prepare_order(service, {"link": "x", "quantity": 100})
+    assert (single.runs, single.units) == (None, 100)
+    assert prepare_order(make_service("Package"), {"link": "x"}).units is None
 
 
 @pytest.mark.parametrize("field", ["runs", "interval"])
@@ -830,7 +854,7 @@ def test_estimated_cost(service_type: str, rate: str, fields: dict[str, object],
     service = make_service(service_type, rate=rate, maximum=2000)
     prepared = prepare_order(service, fields)
     assert prepared.estimated_cost == Decimal(cost)
-    assert estimate_cost(service, prepared) == Decimal(cost)
+    assert estimate_cost(service, read_fields(fields)) == Decimal(cost)
 
 
 def test_cost_kinds() -> None:
@@ -842,24 +866,18 @@ def test_cost_kinds() -> None:
     assert set(kinds.values()) == {CostKind.PER_UNIT}
 
 
-def test_cost_of_hand_made_orders_errs_high() -> None:
-    """Orders built without prepare_order fall back to the service's maximum."""
+def test_cost_of_hand_made_records_errs_high() -> None:
+    """Records built without read_fields fall back to the service's maximum."""
     default = make_service(rate="1.00", maximum=2000)
-    bare = PreparedOrder(
-        service_id="7", form={}, quantity=None, runs=None, link=None, estimated_cost=Decimal(0)
-    )
+    bare = OrderFields()
     assert estimate_cost(default, bare) == Decimal(2)
+    comments = make_service("Custom Comments", rate="1.00", maximum=2000)
+    assert estimate_cost(comments, bare) == Decimal(2)
     subs = make_service("Subscriptions", rate="1.00", maximum=3000)
     assert estimate_cost(subs, bare) == Decimal(3)
-    garbled = PreparedOrder(
-        service_id="7",
-        form={"max": "many", "posts": "2", "old_posts": "-9"},
-        quantity=None,
-        runs=None,
-        link=None,
-        estimated_cost=Decimal(0),
-    )
+    garbled = OrderFields(max=-1, posts=2, old_posts=-9)
     assert estimate_cost(subs, garbled) == Decimal(6)
+    assert estimate_cost(default, OrderFields(quantity=-5, runs=-2)) == Decimal(2)
 
 
 def test_cost_is_exact_for_large_orders() -> None:
@@ -1012,7 +1030,9 @@ def near_valid_fields(draw: st.DrawFn, service: Service) -> dict[str, object]:
     return fields | garbage
 
 
-def assert_prepared(service: Service, prepared: PreparedOrder) -> None:
+def assert_prepared(
+    service: Service, fields: Mapping[str, object], prepared: PreparedOrder
+) -> None:
     """The invariants of every accepted order."""
     assert set(prepared.form) <= allowed_fields(service.type)
     assert all(isinstance(value, str) and value for value in prepared.form.values())
@@ -1022,7 +1042,7 @@ def assert_prepared(service: Service, prepared: PreparedOrder) -> None:
             assert "\n" not in value
     assert prepared.service_id == service.service_id
     assert prepared.estimated_cost >= 0
-    assert prepared.estimated_cost == estimate_cost(service, prepared)
+    assert prepared.estimated_cost == estimate_cost(service, read_fields(fields))
     if prepared.quantity is not None:
         assert service.min <= prepared.quantity <= service.max
     if prepared.link is not None:
@@ -1051,7 +1071,7 @@ def test_prepare_order_never_crashes(service: Service, fields: dict[str, object]
         assert result.key in PREPARE_KEYS
         assert all(isinstance(value, str) for value in result.placeholders.values())
     else:
-        assert_prepared(service, result)
+        assert_prepared(service, fields, result)
 
 
 @FUZZ_SETTINGS
@@ -1066,7 +1086,7 @@ def test_prepare_near_valid_orders(data: st.DataObject, service: Service) -> Non
             named = set(result.placeholders["fields"].split(", "))
             assert named <= set(ORDER_FIELDS)
     else:
-        assert_prepared(service, result)
+        assert_prepared(service, fields, result)
 
 
 @settings(max_examples=30, deadline=None)

@@ -1,8 +1,10 @@
-"""Pure rules for the `add_order` action: fields per service type, values, ranges, cost.
+"""The `add_order` rules: which fields each service type takes, the quantity range, the cost.
 
 Nothing here does I/O or knows Home Assistant: every function takes plain values (a catalogue
 `Service` and the action's fields) and either returns a result or raises `OrderRuleError`
-carrying a translation key of CONTRACT.md §4 and its placeholders (all strings).
+carrying a translation key of CONTRACT.md §4 and its placeholders (all strings). Reading and
+normalising each value is `order_fields`'s job; the names other modules use from there are
+re-exported here.
 
 `prepare_order` checks, in this order, and stops at the first broken rule:
 
@@ -17,105 +19,65 @@ carrying a translation key of CONTRACT.md §4 and its placeholders (all strings)
 A field counts as present when its key is in the mapping with a value other than None; keys that
 are not order fields (`service`, `allow_duplicate`, …) are ignored. Types this module does not know
 take any order field, require none, and still get their values checked.
-
-Every check runs in time linear in the size of the input, and oversized input (a link longer than
-`MAX_TEXT_LENGTH`, a list longer than `MAX_LIST_LINES` lines or `MAX_LIST_CHARS` characters,
-numbers beyond `MAX_NUMBER`) is refused before any real work is done on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 from enum import StrEnum
-import math
-import re
-from typing import Final, Literal, get_args
+from typing import Final, Literal
 
 from .api.models import Service
+from .order_fields import (
+    LIST_FIELDS,
+    MAX_LIST_CHARS,
+    MAX_LIST_LINES,
+    MAX_NUMBER,
+    MAX_TEXT_LENGTH,
+    ORDER_FIELDS,
+    ORDER_RULE_KEYS,
+    SUBSCRIPTION_DELAYS,
+    OrderFields,
+    OrderRuleError,
+    OrderRuleKey,
+    normalize_lines,
+    present_fields,
+    read_fields,
+    whole_number,
+)
 
-type OrderRuleKey = Literal[
-    "missing_field",
-    "field_not_applicable",
-    "invalid_field",
-    "quantity_out_of_range",
-    "cost_limit_exceeded",
-    "insufficient_balance",
+__all__ = [
+    "LIST_FIELDS",
+    "MAX_LIST_CHARS",
+    "MAX_LIST_LINES",
+    "MAX_NUMBER",
+    "MAX_TEXT_LENGTH",
+    "ORDER_FIELDS",
+    "ORDER_RULE_KEYS",
+    "SERVICE_TYPES",
+    "SUBSCRIPTION_DELAYS",
+    "CostKind",
+    "OrderFields",
+    "OrderRuleError",
+    "OrderRuleKey",
+    "PreparedOrder",
+    "TypeRule",
+    "allowed_fields",
+    "check_cost",
+    "estimate_cost",
+    "format_decimal",
+    "normalize_lines",
+    "normalize_type",
+    "order_quantity",
+    "prepare_order",
+    "type_rule",
 ]
 
-ORDER_RULE_KEYS: Final[frozenset[str]] = frozenset(get_args(OrderRuleKey.__value__))
-"""The same keys as a set, for the translation checks."""
-
-ORDER_FIELDS: Final[tuple[str, ...]] = (
-    "link",
-    "quantity",
-    "runs",
-    "interval",
-    "comments",
-    "usernames",
-    "hashtags",
-    "hashtag",
-    "username",
-    "media",
-    "answer_number",
-    "groups",
-    "keywords",
-    "min",
-    "max",
-    "posts",
-    "old_posts",
-    "delay",
-    "expiry",
-    "country",
-    "device",
-    "type_of_traffic",
-    "google_keyword",
-    "referring_url",
-)
-"""Every type-specific field `add_order` accepts (CONTRACT.md §4), in the order errors name them."""
-
-LIST_FIELDS: Final[frozenset[str]] = frozenset(
-    {"comments", "usernames", "hashtags", "groups", "keywords"}
-)
-"""Fields sent one item per line: a list of texts or multi-line text."""
-
-SUBSCRIPTION_DELAYS: Final[tuple[int, ...]] = (
-    0, 5, 10, 15, 20, 30, 40, 50, 60, 90, 120, 150, 180, 210, 240, 270, 300,
-    360, 420, 480, 540, 600,
-)  # fmt: skip
-"""The minutes a Subscriptions order may wait before delivering (PROTOCOL.md §3)."""
-
-MAX_TEXT_LENGTH: Final = 2_000
-"""The longest link or single-line text field, in characters."""
-MAX_LIST_LINES: Final = 10_000
-"""The most items (lines) a list field may hold."""
-MAX_LIST_CHARS: Final = 2_000_000
-"""The most characters a list field may hold in total, blank lines included."""
-MAX_NUMBER: Final = 10**15
-"""Whole numbers beyond this are refused as garbage before any comparison or formatting."""
-
-_NUMBER_TEXT = re.compile(r"[+-]?(\d{1,18})(?:\.0*)?")
-_NUMBER_TEXT_MAX = 40
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # a tab inside a line is fine
-_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _TYPE_SEPARATORS = str.maketrans("_-", "  ")
 _PER_UNITS = Decimal(1000)
 _COST_CONTEXT = Context(prec=100, Emax=MAX_EMAX, Emin=MIN_EMIN)
-
-
-class OrderRuleError(Exception):
-    """An `add_order` rule is broken: `key` is the translation key, `placeholders` its values."""
-
-    def __init__(self, key: OrderRuleKey, placeholders: Mapping[str, str]) -> None:
-        """Keep the key and a copy of the placeholders."""
-        self.key: OrderRuleKey = key
-        self.placeholders: dict[str, str] = dict(placeholders)
-        details = ", ".join(f"{name}={value}" for name, value in self.placeholders.items())
-        super().__init__(f"{key}: {details}" if details else key)
 
 
 class CostKind(StrEnum):
@@ -240,43 +202,43 @@ def prepare_order(service: Service, fields: Mapping[str, object]) -> PreparedOrd
     Raises OrderRuleError (see the module docstring for the order of the checks).
     """
     rule = type_rule(service.type)
-    present = [name for name in ORDER_FIELDS if fields.get(name) is not None]
-
     if rule is not None:
-        _check_fields(service, rule, fields, present)
+        _check_fields(service, rule, fields, present_fields(fields))
+    order = read_fields(fields)
 
-    values = {name: _parse_field(name, fields[name]) for name in present}
-    low, high = values.get("min"), values.get("max")
-    if isinstance(low, int) and isinstance(high, int) and low > high:
-        raise _invalid("min", "must not be greater than max")
+    quantity = order_quantity(rule, order)
+    subscription = rule is not None and rule.cost is CostKind.SUBSCRIPTION
+    for count in (order.min, order.max) if subscription else (quantity,):
+        _check_range(service, count)
 
-    quantity = _effective_quantity(rule, values)
-    if rule is not None and rule.cost is CostKind.SUBSCRIPTION:
-        for name in ("min", "max"):
-            _check_range(service, _as_int(values[name]))
-    elif quantity is not None:
-        _check_range(service, quantity)
-
-    if ("runs" in values) != ("interval" in values):
-        missing = "interval" if "runs" in values else "runs"
+    if (order.runs is None) != (order.interval is None):
+        missing = "runs" if order.runs is None else "interval"
         raise _fields_error("missing_field", service, [missing])
 
-    form = {name: _form_value(value) for name, value in values.items()}
-    runs = values.get("runs")
-    link = values.get("link")
-    draft = PreparedOrder(
+    cost = estimate_cost(service, order)
+    return PreparedOrder(
         service_id=service.service_id,
-        form=form,
+        form=order.form(),
         quantity=quantity,
-        runs=runs if isinstance(runs, int) else None,
-        link=link if isinstance(link, str) else None,
-        estimated_cost=Decimal(0),
-        open_ended=rule is not None and rule.cost is CostKind.SUBSCRIPTION and "posts" not in form,
+        runs=order.runs,
+        link=order.link,
+        estimated_cost=cost,
+        open_ended=subscription and order.posts is None,
     )
-    return replace(draft, estimated_cost=estimate_cost(service, draft))
 
 
-def estimate_cost(service: Service, prepared: PreparedOrder) -> Decimal:
+def order_quantity(rule: TypeRule | None, order: OrderFields) -> int | None:
+    """The quantity per run: the number of lines of a counted list, else the `quantity` field.
+
+    None when the type counts neither (Package, Subscriptions), or the record lacks the field.
+    """
+    if rule is not None and rule.counted is not None:
+        counted = order.lines.get(rule.counted)
+        return None if counted is None else len(counted)
+    return order.quantity
+
+
+def estimate_cost(service: Service, order: OrderFields) -> Decimal:
     """The price the panel will charge at most, in the account currency; exact, never below 0.
 
     - per-unit types: rate / 1000 * quantity * runs (runs defaults to 1); for the list-counted
@@ -295,27 +257,25 @@ def estimate_cost(service: Service, prepared: PreparedOrder) -> Decimal:
       rate / 1000 * quantity * runs and the rate itself; without a `quantity`, the longest
       list field's number of lines stands in for it (and without one, the rate alone).
 
-    A negative rate counts as 0.
+    A negative rate counts as 0. A record made by hand, not by `read_fields`, may lack a count a
+    known type needs or hold a negative one: the quantity and `max` then count as the service's
+    maximum, `runs` and `posts` as 1, `old_posts` as 0 — the estimate errs high.
     """
     rate = max(service.rate, Decimal(0))
     rule = type_rule(service.type)
     kind = CostKind.UNKNOWN if rule is None else rule.cost
-    runs = prepared.runs or 1
     with localcontext(_COST_CONTEXT):
         if kind is CostKind.PACKAGE:
             return rate
         if kind is CostKind.SUBSCRIPTION:
-            per_post = _form_int(prepared.form, "max", service.max)
-            posts = _form_int(prepared.form, "posts", 1) + _form_int(prepared.form, "old_posts", 0)
+            per_post = _count(order.max, service.max)
+            posts = _count(order.posts, 1) + _count(order.old_posts, 0)
             return rate * per_post * posts / _PER_UNITS
-        if prepared.quantity is None and kind is CostKind.UNKNOWN:
-            listed = LIST_FIELDS & prepared.form.keys()
-            lines = max((prepared.form[name].count("\n") + 1 for name in listed), default=0)
+        quantity = order_quantity(rule, order)
+        if quantity is None and kind is CostKind.UNKNOWN:
+            lines = max(map(len, order.lines.values()), default=0)
             return max(rate, rate * lines / _PER_UNITS)
-        # A known type always has a quantity once prepared; a hand-made order without one
-        # is priced at the service's maximum.
-        quantity = service.max if prepared.quantity is None else prepared.quantity
-        per_unit = rate * quantity * runs / _PER_UNITS
+        per_unit = rate * _count(quantity, service.max) * _count(order.runs, 1) / _PER_UNITS
         if kind is CostKind.PER_UNIT:
             return per_unit
         return max(rate, per_unit)
@@ -353,48 +313,6 @@ def check_cost(
         )
 
 
-def normalize_lines(name: str, value: object) -> list[str]:
-    """A list field as its non-empty stripped lines.
-
-    Takes a list (or tuple) of texts, each possibly multi-line, or one multi-line text.
-    Raises OrderRuleError `invalid_field` for anything else, for an empty result, for more than
-    `MAX_LIST_LINES` items or lines or `MAX_LIST_CHARS` characters, and for control characters
-    inside a line.
-    """
-    if isinstance(value, str):
-        if len(value) > MAX_LIST_CHARS:
-            raise _invalid(name, f"is longer than {MAX_LIST_CHARS} characters")
-        raw = value.splitlines()
-    elif isinstance(value, list | tuple):
-        raw = _lines_of_items(name, value)
-    else:
-        raise _invalid(name, "must be a list of texts or a multi-line text")
-    lines = [stripped for line in raw if (stripped := line.strip())]
-    if not lines:
-        raise _invalid(name, "is empty")
-    if len(lines) > MAX_LIST_LINES:
-        raise _invalid(name, f"has more than {MAX_LIST_LINES} lines")
-    if any(_CONTROL_IN_LINE.search(line) for line in lines):
-        raise _invalid(name, "contains control characters")
-    return lines
-
-
-def _lines_of_items(name: str, items: Sequence[object]) -> list[str]:
-    """The raw lines of a list of texts, refusing oversized lists before reading them."""
-    if len(items) > MAX_LIST_LINES:
-        raise _invalid(name, f"has more than {MAX_LIST_LINES} items")
-    raw: list[str] = []
-    total = 0
-    for item in items:
-        if not isinstance(item, str):
-            raise _invalid(name, "must be a list of texts or a multi-line text")
-        total += len(item)
-        if total > MAX_LIST_CHARS:
-            raise _invalid(name, f"is longer than {MAX_LIST_CHARS} characters")
-        raw.extend(item.splitlines())
-    return raw
-
-
 def _check_fields(
     service: Service, rule: TypeRule, fields: Mapping[str, object], present: list[str]
 ) -> None:
@@ -423,113 +341,14 @@ def _check_fields(
 def _lenient_int(value: object) -> int | None:
     """A whole number when the value reads as one, else None (no error)."""
     try:
-        return _whole_number("type_of_traffic", value)
+        return whole_number("type_of_traffic", value)
     except OrderRuleError:
         return None
 
 
-def _parse_field(name: str, value: object) -> int | str | list[str]:
-    """The clean value of one present field, or OrderRuleError invalid_field."""
-    if name in LIST_FIELDS:
-        return normalize_lines(name, value)
-    match name:
-        case "old_posts":
-            return _bounded(name, value, 0, MAX_NUMBER)
-        case "device":
-            return _bounded(name, value, 1, 5)
-        case "type_of_traffic":
-            return _bounded(name, value, 1, 3)
-        case "delay":
-            delay = _whole_number(name, value)
-            if delay not in SUBSCRIPTION_DELAYS:
-                allowed = ", ".join(str(minutes) for minutes in SUBSCRIPTION_DELAYS)
-                raise _invalid(name, f"must be one of {allowed} (minutes)")
-            return delay
-        case "expiry":
-            return _expiry(value)
-        case "quantity" | "runs" | "interval" | "answer_number" | "min" | "max" | "posts":
-            return _bounded(name, value, 1, MAX_NUMBER)
-        case _:  # link and the single-line texts
-            return _single_line(name, value)
-
-
-def _whole_number(name: str, value: object) -> int:
-    """An int from an int, an integral float/Decimal or a numeric text; never from a bool."""
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            number = int(value)
-    elif isinstance(value, Decimal):
-        if value.is_finite() and value.adjusted() <= 18 and value == value.to_integral_value():
-            number = int(value)
-    elif isinstance(value, str) and len(value) <= _NUMBER_TEXT_MAX:
-        text = value.strip()
-        if (match := _NUMBER_TEXT.fullmatch(text)) is not None:
-            number = -int(match[1]) if text.startswith("-") else int(match[1])
-    if number is None:
-        raise _invalid(name, "must be a whole number")
-    if abs(number) > MAX_NUMBER:
-        raise _invalid(name, f"must not exceed {MAX_NUMBER}")
-    return number
-
-
-def _bounded(name: str, value: object, low: int, high: int) -> int:
-    """A whole number within low..high."""
-    number = _whole_number(name, value)
-    if not low <= number <= high:
-        if high == MAX_NUMBER:
-            raise _invalid(name, f"must be at least {low}")
-        raise _invalid(name, f"must be between {low} and {high}")
-    return number
-
-
-def _expiry(value: object) -> str:
-    """An expiry date as d/m/Y, from d/m/Y or ISO (YYYY-MM-DD) text or a date."""
-    if isinstance(value, date):
-        day = value
-    else:
-        text = value.strip() if isinstance(value, str) and len(value) <= _NUMBER_TEXT_MAX else ""
-        try:
-            if match := _DMY.fullmatch(text):
-                day = date(int(match[3]), int(match[2]), int(match[1]))
-            elif match := _ISO_DATE.fullmatch(text):
-                day = date(int(match[1]), int(match[2]), int(match[3]))
-            else:
-                raise ValueError(text)
-        except ValueError:
-            raise _invalid("expiry", "must be a date written d/m/Y, e.g. 31/12/2025") from None
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
-def _single_line(name: str, value: object) -> str:
-    """A link or a single-line text: stripped, non-empty, bounded, without control characters."""
-    if not isinstance(value, str):
-        raise _invalid(name, "must be text")
-    if len(value) > MAX_TEXT_LENGTH:
-        raise _invalid(name, f"is longer than {MAX_TEXT_LENGTH} characters")
-    text = value.strip()
-    if not text:
-        raise _invalid(name, "is empty")
-    if _CONTROL.search(text):
-        raise _invalid(name, "must be a single line without control characters")
-    return text
-
-
-def _effective_quantity(rule: TypeRule | None, values: Mapping[str, object]) -> int | None:
-    """The quantity per run: lines of a counted list, else the quantity field."""
-    if rule is not None and rule.counted is not None:
-        return len(_as_lines(values[rule.counted]))
-    quantity = values.get("quantity")
-    return quantity if isinstance(quantity, int) else None
-
-
-def _check_range(service: Service, quantity: int) -> None:
-    """Raise quantity_out_of_range unless service.min <= quantity <= service.max."""
-    if not service.min <= quantity <= service.max:
+def _check_range(service: Service, quantity: int | None) -> None:
+    """Raise quantity_out_of_range unless service.min <= quantity <= service.max (or None)."""
+    if quantity is not None and not service.min <= quantity <= service.max:
         raise OrderRuleError(
             "quantity_out_of_range",
             {
@@ -541,39 +360,9 @@ def _check_range(service: Service, quantity: int) -> None:
         )
 
 
-def _form_value(value: int | str | list[str]) -> str:
-    """A clean value as the panel wants it."""
-    if isinstance(value, list):
-        return "\n".join(value)
-    return str(value)
-
-
-def _form_int(form: Mapping[str, str], name: str, default: int) -> int:
-    """A count of a prepared form, or the default when absent, unreadable or negative."""
-    try:
-        number = _whole_number(name, form.get(name))
-    except OrderRuleError:
-        return default
-    return number if number >= 0 else default
-
-
-def _as_int(value: object) -> int:
-    """A parsed whole number (the parsers guarantee the type)."""
-    if not isinstance(value, int):
-        raise AssertionError(value)
-    return value
-
-
-def _as_lines(value: object) -> list[str]:
-    """A parsed list field (the parsers guarantee the type)."""
-    if not isinstance(value, list):
-        raise AssertionError(value)
-    return value
-
-
-def _invalid(name: str, reason: str) -> OrderRuleError:
-    """invalid_field for one field."""
-    return OrderRuleError("invalid_field", {"field": name, "reason": reason})
+def _count(value: int | None, default: int) -> int:
+    """A count of a record, or the default when it is absent or negative."""
+    return default if value is None or value < 0 else value
 
 
 def _fields_error(
