@@ -54,6 +54,8 @@ from tests.polling_helpers import (
 )
 from tests.services_common import call, runtime
 
+pytestmark = pytest.mark.soak  # its own lane: scripts/test-soak
+
 STEPS = 288  # 24 h at 5 minutes
 STEP = timedelta(minutes=5)
 FLUSH = timedelta(seconds=SAVE_DELAY + 1)  # also past the refresh debouncer's 10 s cooldown
