@@ -64,7 +64,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.smm_panel.const import DOMAIN
 from custom_components.smm_panel.coordinator import SmmCoordinator
-from custom_components.smm_panel.tracking import TrackedOrder, TrackedRefill
+from custom_components.smm_panel.records import TrackedOrder, TrackedRefill
 from tests.fake_panel import DIALECT_NAMES, SERVICE_FOLLOWERS, FakePanel, dialect
 from tests.fake_panel.app import API_PATH, create_app
 from tests.polling_helpers import ENTRY_ID, storage_payload

@@ -15,12 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.smm_panel.api import OrderState, RefillState
 from custom_components.smm_panel.const import DOMAIN
-from custom_components.smm_panel.tracking import (
-    TrackedOrder,
-    TrackedRefill,
-    order_to_dict,
-    refill_to_dict,
-)
+from custom_components.smm_panel.records import TrackedOrder, TrackedRefill
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel
 
 ENTRY_ID = "01JSMMPANELTESTENTRY000000"
@@ -104,8 +99,8 @@ def storage_payload(
         "minor_version": minor_version,
         "key": STORAGE_KEY,
         "data": {
-            "orders": [order_to_dict(order) for order in orders or []],
-            "refills": [refill_to_dict(refill) for refill in refills or []],
+            "orders": [order.as_stored() for order in orders or []],
+            "refills": [refill.as_stored() for refill in refills or []],
             "catalogue": catalogue,
         },
     }

@@ -27,8 +27,8 @@ from custom_components.smm_panel.const import (
     EVENT_REFILL_STATUS_CHANGED,
 )
 from custom_components.smm_panel.ordering import ORDER_RULE_KEYS
+from custom_components.smm_panel.records import TrackedOrder
 from custom_components.smm_panel.services import MAX_IDS
-from custom_components.smm_panel.tracking import TrackedOrder
 from tests.conftest import API_KEY
 from tests.fake_panel import (
     SERVICE_FOLLOWERS,

@@ -20,14 +20,9 @@ from custom_components.smm_panel.api import (
     RefillState,
     RefillStatus,
 )
-from custom_components.smm_panel.tracking import (
-    STORAGE_MINOR_VERSION,
-    STORAGE_VERSION,
-    OrderTracker,
-    TrackedOrder,
-    _order_after,
-    order_to_dict,
-)
+from custom_components.smm_panel.records import TrackedOrder
+from custom_components.smm_panel.storage import STORAGE_MINOR_VERSION, STORAGE_VERSION
+from custom_components.smm_panel.tracking import OrderTracker, _order_after
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel
 from tests.polling_helpers import (
     STORAGE_KEY,
@@ -252,7 +247,7 @@ async def test_restored_records(
     tracker = config_entry.runtime_data.tracker
     assert tracker.orders == {order_id: record}
     assert await hass.config_entries.async_unload(config_entry.entry_id)
-    assert _stored(hass_storage)["orders"] == [order_to_dict(record)]
+    assert _stored(hass_storage)["orders"] == [record.as_stored()]
 
 
 _GOOD = {"order_id": "1", "tracked_at": "2025-01-01T00:00:00+00:00", "quantity": 100}
@@ -362,9 +357,9 @@ async def test_damaged_refills_and_times(
     """Damaged refills are skipped, refills of untracked orders dropped, bad times ignored."""
     order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1", status="Completed")
     refill_id = panel.create_refill(order_id)
-    finished = order_to_dict(
-        tracked_order(order_id, state=OrderState.COMPLETED, finished_at=dt_util.utcnow())
-    )
+    finished = tracked_order(
+        order_id, state=OrderState.COMPLETED, finished_at=dt_util.utcnow()
+    ).as_stored()
     hass_storage[STORAGE_KEY] = _file(
         {
             "orders": [

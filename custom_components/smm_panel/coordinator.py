@@ -25,6 +25,7 @@ from .api import (
     SmmRateLimitedError,
     most_telling,
 )
+from .catalogue import Catalogue
 from .const import (
     CATALOGUE_MAX_AGE,
     CONF_FINISHED_ORDER_RETENTION,
@@ -36,7 +37,7 @@ from .const import (
     EVENT_REFILL_STATUS_CHANGED,
     LOGGER,
 )
-from .tracking import Catalogue, OrderTracker, PollChanges
+from .tracking import OrderTracker, PollChanges
 
 if TYPE_CHECKING:
     from .orders import OrderDesk
@@ -168,31 +169,12 @@ class SmmCoordinator(DataUpdateCoordinator[SmmData]):
         for old, new in changes.orders:
             fire(
                 EVENT_ORDER_STATUS_CHANGED,
-                {
-                    "config_entry_id": entry_id,
-                    "order": new.order_id,
-                    "old_status": old.state,
-                    "new_status": new.state,
-                    "raw_status": new.raw_status,
-                    "remains": new.remains,
-                    "start_count": new.start_count,
-                    "charge": float(new.charge) if new.charge is not None else None,
-                    "currency": new.currency or balance.currency,
-                    "service": new.service_id,
-                    "link": new.link,
-                },
+                {"config_entry_id": entry_id, **new.as_event(old, balance.currency)},
             )
         for old_refill, new_refill in changes.refills:
             fire(
                 EVENT_REFILL_STATUS_CHANGED,
-                {
-                    "config_entry_id": entry_id,
-                    "refill": new_refill.refill_id,
-                    "order": new_refill.order_id,
-                    "old_status": old_refill.state,
-                    "new_status": new_refill.state,
-                    "raw_status": new_refill.raw_status,
-                },
+                {"config_entry_id": entry_id, **new_refill.as_event(old_refill)},
             )
 
 

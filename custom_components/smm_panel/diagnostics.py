@@ -10,7 +10,6 @@ from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 
 from .coordinator import SmmConfigEntry
-from .tracking import order_to_dict, refill_to_dict
 
 TO_REDACT = {CONF_API_KEY, "link"}
 
@@ -46,8 +45,8 @@ async def async_get_config_entry_diagnostics(
                 "services": len(catalogue.services) if catalogue else 0,
                 "fetched_at": catalogue.fetched_at.isoformat() if catalogue else None,
             },
-            "tracked_orders": [order_to_dict(o) for o in tracker.orders.values()],
-            "tracked_refills": [refill_to_dict(r) for r in tracker.refills.values()],
+            "tracked_orders": [o.as_stored() for o in tracker.orders.values()],
+            "tracked_refills": [r.as_stored() for r in tracker.refills.values()],
         },
         TO_REDACT,
     )

@@ -34,7 +34,8 @@ from .const import CONF_MAX_ORDER_COST, DEFAULT_MAX_ORDER_COST, EVENT_ORDER_PLAC
 from .coordinator import SmmConfigEntry, SmmCoordinator
 from .errors import translated_errors, validation_error
 from .ordering import OrderRuleError, check_cost, prepare_order
-from .tracking import OrderTracker, TrackedOrder, TrackedRefill
+from .records import TrackedOrder, TrackedRefill
+from .tracking import OrderTracker
 
 CLOSE_TIMEOUT = DEFAULT_TIMEOUT + 10
 """How long an unload waits for requests in flight: their own timeout, plus room to store."""

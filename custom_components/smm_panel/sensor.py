@@ -21,7 +21,7 @@ from .api import OrderState
 from .const import DOMAIN
 from .coordinator import SmmConfigEntry, SmmCoordinator
 from .entity import SmmEntity
-from .tracking import TrackedOrder, TrackedRefill
+from .records import TrackedOrder, TrackedRefill
 
 PARALLEL_UPDATES = 0
 ORDER_KEY_PREFIX = "order_"
@@ -143,24 +143,7 @@ class SmmOrderSensor(SmmEntity, SensorEntity):
         if order is None:
             return {}
         refill = self.coordinator.tracker.refill_of(order)
-        return {
-            "order_id": order.order_id,
-            "service_id": order.service_id,
-            "service_name": order.service_name,
-            "link": order.link,
-            "quantity": order.quantity,
-            "start_count": order.start_count,
-            "remains": order.remains,
-            "delivered": order.delivered,
-            "progress": order.progress,
-            "charge": float(order.charge) if order.charge is not None else None,
-            "currency": order.currency or self.coordinator.data.balance.currency,
-            "raw_status": order.raw_status,
-            "placed_at": order.placed_at.isoformat() if order.placed_at else None,
-            "refill_id": order.refill_id,
-            "refill_status": refill.state.value if refill and refill.state else None,
-            "error": order.error,
-        }
+        return order.as_attributes(refill, self.coordinator.data.balance.currency)
 
     @callback
     def _handle_coordinator_update(self) -> None:

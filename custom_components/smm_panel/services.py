@@ -36,13 +36,12 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util.json import JsonObjectType, JsonValueType
 import voluptuous as vol
 
-from .api import ItemError, OrderStatus, RefillCreated, Service
+from .api import ItemError, OrderStatus, RefillCreated
 from .const import DOMAIN, LOGGER
 from .coordinator import SmmConfigEntry
 from .errors import invalid_field, translated_errors
 from .ordering import ORDER_FIELDS, normalize_type
 from .orders import OrderRequest
-from .tracking import TrackedOrder
 
 SERVICE_ADD_ORDER: Final = "add_order"
 SERVICE_REFILL_ORDERS: Final = "refill_orders"
@@ -207,7 +206,7 @@ async def _get_order_status(hass: HomeAssistant, call: ServiceCall) -> ServiceRe
     orders: dict[str, JsonValueType] = {}
     if call.data.get(ATTR_ORDERS) is None:
         for order in runtime.tracker.orders.values():
-            orders[order.order_id] = _tracked_status(order, fallback)
+            orders[order.order_id] = order.as_status(fallback)
         return {"orders": orders}
     order_ids = _ids(call.data, ATTR_ORDERS)
     with translated_errors(hass, entry):
@@ -250,7 +249,7 @@ async def _get_services(hass: HomeAssistant, call: ServiceCall) -> ServiceRespon
             catalogue = await runtime.coordinator.async_refresh_catalogue()
     wanted_type = normalize_type(service_type) if service_type is not None else None
     services: list[JsonValueType] = [
-        _service(service)
+        service.as_response()
         for service in catalogue.services.values()
         if (category is None or service.category.strip().casefold() == category.casefold())
         and (wanted_type is None or normalize_type(service.type) == wanted_type)
@@ -438,35 +437,4 @@ def _status(status: OrderStatus, fallback_currency: str | None) -> JsonObjectTyp
         "start_count": status.start_count,
         "remains": status.remains,
         "currency": status.currency or fallback_currency,
-    }
-
-
-def _tracked_status(order: TrackedOrder, fallback_currency: str | None) -> JsonObjectType:
-    """A tracked order as last polled; `status` is None until the first poll saw it."""
-    status: JsonObjectType = {
-        "status": order.state.value if order.state is not None else None,
-        "raw_status": order.raw_status,
-        "charge": _money(order.charge),
-        "start_count": order.start_count,
-        "remains": order.remains,
-        "currency": order.currency or fallback_currency,
-    }
-    if order.error is not None:
-        status["error"] = order.error
-    return status
-
-
-def _service(service: Service) -> JsonObjectType:
-    """A catalogue entry as `get_services` reports it."""
-    return {
-        "service": service.service_id,
-        "name": service.name,
-        "type": service.type,
-        "category": service.category,
-        "rate": float(service.rate),
-        "min": service.min,
-        "max": service.max,
-        "refill": service.refill,
-        "cancel": service.cancel,
-        "dripfeed": service.dripfeed,
     }

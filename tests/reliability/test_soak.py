@@ -42,7 +42,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.const import DEFAULT_FINISHED_ORDER_RETENTION
-from custom_components.smm_panel.tracking import SAVE_DELAY, order_to_dict, refill_to_dict
+from custom_components.smm_panel.tracking import SAVE_DELAY
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault
 from tests.polling_helpers import (
     ENTRY_ID,
@@ -93,8 +93,8 @@ def _check_invariants(hass: HomeAssistant, entry: MockConfigEntry, storage: dict
     ]
     assert sorted(entities) == sorted(tracker.orders)
     stored = storage[STORAGE_KEY]["data"]
-    assert stored["orders"] == [order_to_dict(o) for o in tracker.orders.values()]
-    assert stored["refills"] == [refill_to_dict(r) for r in tracker.refills.values()]
+    assert stored["orders"] == [o.as_stored() for o in tracker.orders.values()]
+    assert stored["refills"] == [r.as_stored() for r in tracker.refills.values()]
 
 
 async def test_soak_24_hours(

@@ -6,8 +6,10 @@ Ids are always strings (panels send ints, numeric strings or opaque strings); mo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .status import OrderState, RefillState
 
@@ -35,6 +37,62 @@ class Service:
     cancel: bool
     dripfeed: bool
     description: str | None = None
+
+    def as_stored(self) -> dict[str, Any]:
+        """The shape kept on disk: the panel's own keys, the rate as text (exact)."""
+        return {
+            "service": self.service_id,
+            "name": self.name,
+            "type": self.type,
+            "category": self.category,
+            "rate": str(self.rate),
+            "min": self.min,
+            "max": self.max,
+            "refill": self.refill,
+            "cancel": self.cancel,
+            "dripfeed": self.dripfeed,
+            "description": self.description,
+        }
+
+    @classmethod
+    def from_stored(cls, data: Mapping[str, Any]) -> Service:
+        """A service as `as_stored` wrote it.
+
+        A damaged one raises (KeyError, TypeError, ValueError or ArithmeticError), and so
+        does a rate that is no finite number: there is no price to trust.
+        """
+        rate = Decimal(str(data["rate"]))
+        if not rate.is_finite():
+            raise ValueError("rate")
+        description = data.get("description")
+        return cls(
+            service_id=str(data["service"]),
+            name=str(data["name"]),
+            type=str(data["type"]),
+            category=str(data["category"]),
+            rate=rate,
+            min=int(data["min"]),
+            max=int(data["max"]),
+            refill=bool(data["refill"]),
+            cancel=bool(data["cancel"]),
+            dripfeed=bool(data["dripfeed"]),
+            description=description if isinstance(description, str) else None,
+        )
+
+    def as_response(self) -> dict[str, Any]:
+        """The shape of a `get_services` answer: the rate as a number, no description."""
+        return {
+            "service": self.service_id,
+            "name": self.name,
+            "type": self.type,
+            "category": self.category,
+            "rate": float(self.rate),
+            "min": self.min,
+            "max": self.max,
+            "refill": self.refill,
+            "cancel": self.cancel,
+            "dripfeed": self.dripfeed,
+        }
 
 
 @dataclass(frozen=True, slots=True)
