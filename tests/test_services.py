@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.smm_panel.action_fields import MAX_IDS
 from custom_components.smm_panel.const import (
     DOMAIN,
     EVENT_ORDER_STATUS_CHANGED,
@@ -28,7 +29,6 @@ from custom_components.smm_panel.const import (
 )
 from custom_components.smm_panel.ordering import ORDER_RULE_KEYS
 from custom_components.smm_panel.records import TrackedOrder
-from custom_components.smm_panel.services import MAX_IDS
 from tests.conftest import API_KEY
 from tests.fake_panel import (
     SERVICE_FOLLOWERS,

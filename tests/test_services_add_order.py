@@ -12,9 +12,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.smm_panel.action_fields import SECTIONS
 from custom_components.smm_panel.const import DOMAIN, EVENT_ORDER_PLACED
 from custom_components.smm_panel.ordering import ORDER_FIELDS
-from custom_components.smm_panel.services import SECTIONS
 from tests.conftest import API_KEY
 from tests.fake_panel import (
     SERVICE_COMMENT_REPLIES,

@@ -15,9 +15,9 @@ from homeassistant.exceptions import ServiceValidationError
 from hypothesis import HealthCheck, given, settings, strategies as st
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.smm_panel.action_fields import SECTIONS
 from custom_components.smm_panel.const import DOMAIN
 from custom_components.smm_panel.ordering import ORDER_FIELDS
-from custom_components.smm_panel.services import SECTIONS
 from tests.fake_panel import CATALOGUE, DEFAULT_BALANCE, FakePanel
 from tests.services_common import LINK, call, runtime
 

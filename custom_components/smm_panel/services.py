@@ -1,6 +1,6 @@
 """The eight actions of CONTRACT.md §4: schemas, entry resolution, admin rule, responses.
 
-Schemas are deliberately permissive about value types: every value is checked in the handler,
+Schemas are deliberately permissive about value types: every value is read by `action_fields`,
 so a bad value is answered with a translated `ServiceValidationError`, never a bare
 `vol.Invalid`. Only unknown keys and a missing `config_entry_id` are refused by the schema.
 
@@ -10,11 +10,9 @@ and answer from what it returns. Client errors are translated in one place (`err
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine
 from decimal import Decimal
 from functools import partial
-import math
-import re
 from typing import Any, Final, cast
 
 from homeassistant.auth.permissions.const import POLICY_CONTROL
@@ -36,10 +34,11 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util.json import JsonObjectType, JsonValueType
 import voluptuous as vol
 
+from .action_fields import SECTIONS, filter_text, flag, ids, order_fields, service_id
 from .api import ItemError, OrderStatus, RefillCreated
 from .const import DOMAIN, LOGGER
 from .coordinator import SmmConfigEntry
-from .errors import invalid_field, translated_errors
+from .errors import translated_errors
 from .ordering import ORDER_FIELDS, normalize_type
 from .orders import OrderRequest
 
@@ -62,28 +61,6 @@ ATTR_CATEGORY: Final = "category"
 ATTR_TYPE: Final = "type"
 ATTR_SEARCH: Final = "search"
 ATTR_REFRESH: Final = "refresh"
-
-SECTIONS: Final[Mapping[str, tuple[str, ...]]] = {
-    "drip_feed": ("runs", "interval"),
-    "lists": ("comments", "usernames", "hashtags", "groups", "keywords"),
-    "targets": ("username", "hashtag", "media", "answer_number"),
-    "subscriptions": ("min", "max", "posts", "old_posts", "delay", "expiry"),
-    "web_traffic": ("country", "device", "type_of_traffic", "google_keyword", "referring_url"),
-}
-"""The collapsible sections of `add_order` in services.yaml and the order fields each holds.
-
-The UI may send a section's fields nested under the section's key; YAML callers write them
-flat. Both are accepted (`_order_fields`).
-"""
-
-MAX_IDS: Final = 10_000
-"""The most ids one action call takes (100 requests of 100): beyond that it is a mistake."""
-MAX_ID_LENGTH: Final = 100
-"""The longest order, refill or service id, in characters: a longer one is not an id, and a
-huge one would only make the panel's web server refuse the request."""
-_ID_NUMBER_LIMIT: Final = 10**MAX_ID_LENGTH
-
-_ID_SEPARATORS = re.compile(r"[\s,]+")
 
 
 def _as_given(value: Any) -> Any:
@@ -156,10 +133,10 @@ async def _add_order(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     await _require_admin(hass, call)
     entry = _loaded_entry(hass, call)
     request = OrderRequest(
-        service_id=_service_id(call.data.get(ATTR_SERVICE)),
-        fields=_order_fields(call.data),
-        allow_duplicate=_flag(call.data, ATTR_ALLOW_DUPLICATE, default=False),
-        track=_flag(call.data, ATTR_TRACK, default=True),
+        service_id=service_id(call.data.get(ATTR_SERVICE)),
+        fields=order_fields(call.data),
+        allow_duplicate=flag(call.data, ATTR_ALLOW_DUPLICATE, default=False),
+        track=flag(call.data, ATTR_TRACK, default=True),
     )
     placement = await entry.runtime_data.desk.async_add(request, call.context)
     return placement.as_response()
@@ -169,7 +146,7 @@ async def _refill_orders(hass: HomeAssistant, call: ServiceCall) -> ServiceRespo
     """Request refills; created refills of tracked orders become tracked too."""
     await _require_admin(hass, call)
     entry = _loaded_entry(hass, call)
-    order_ids = _ids(call.data, ATTR_ORDERS)
+    order_ids = ids(call.data, ATTR_ORDERS)
     results = await entry.runtime_data.desk.async_refill(order_ids)
     items: list[JsonValueType] = [
         {"order": result.order_id, "refill": result.refill_id}
@@ -184,7 +161,7 @@ async def _cancel_orders(hass: HomeAssistant, call: ServiceCall) -> ServiceRespo
     """Request cancellations; the orders change on a later poll."""
     await _require_admin(hass, call)
     entry = _loaded_entry(hass, call)
-    order_ids = _ids(call.data, ATTR_ORDERS)
+    order_ids = ids(call.data, ATTR_ORDERS)
     results = await entry.runtime_data.desk.async_cancel(order_ids)
     items: list[JsonValueType] = [
         {"order": result.item_id, "error": result.error}
@@ -208,7 +185,7 @@ async def _get_order_status(hass: HomeAssistant, call: ServiceCall) -> ServiceRe
         for order in runtime.tracker.orders.values():
             orders[order.order_id] = order.as_status(fallback)
         return {"orders": orders}
-    order_ids = _ids(call.data, ATTR_ORDERS)
+    order_ids = ids(call.data, ATTR_ORDERS)
     with translated_errors(hass, entry):
         results = await runtime.client.status_many(order_ids)
     for order_id in order_ids:
@@ -222,7 +199,7 @@ async def _get_order_status(hass: HomeAssistant, call: ServiceCall) -> ServiceRe
 async def _get_refill_status(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     """Ask the panel about refills."""
     entry = _loaded_entry(hass, call)
-    refill_ids = _ids(call.data, ATTR_REFILLS)
+    refill_ids = ids(call.data, ATTR_REFILLS)
     with translated_errors(hass, entry):
         results = await entry.runtime_data.client.refill_status_many(refill_ids)
     refills: dict[str, JsonValueType] = {}
@@ -240,11 +217,11 @@ async def _get_services(hass: HomeAssistant, call: ServiceCall) -> ServiceRespon
     """The catalogue (cached unless `refresh`), filtered."""
     entry = _loaded_entry(hass, call)
     runtime = entry.runtime_data
-    category = _filter_text(call.data, ATTR_CATEGORY)
-    service_type = _filter_text(call.data, ATTR_TYPE)
-    search = _filter_text(call.data, ATTR_SEARCH)
+    category = filter_text(call.data, ATTR_CATEGORY)
+    service_type = filter_text(call.data, ATTR_TYPE)
+    search = filter_text(call.data, ATTR_SEARCH)
     catalogue = runtime.tracker.catalogue
-    if _flag(call.data, ATTR_REFRESH, default=False) or catalogue is None:
+    if flag(call.data, ATTR_REFRESH, default=False) or catalogue is None:
         with translated_errors(hass, entry):
             catalogue = await runtime.coordinator.async_refresh_catalogue()
     wanted_type = normalize_type(service_type) if service_type is not None else None
@@ -264,7 +241,7 @@ async def _get_services(hass: HomeAssistant, call: ServiceCall) -> ServiceRespon
 async def _track_orders(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     """Track orders placed elsewhere; each is checked with the panel first."""
     entry = _loaded_entry(hass, call)
-    order_ids = _ids(call.data, ATTR_ORDERS)
+    order_ids = ids(call.data, ATTR_ORDERS)
     results = await entry.runtime_data.desk.async_track(order_ids)
     tracked: list[JsonValueType] = []
     errors: dict[str, JsonValueType] = {}
@@ -280,7 +257,7 @@ async def _track_orders(hass: HomeAssistant, call: ServiceCall) -> ServiceRespon
 async def _untrack_orders(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     """Stop tracking orders; their entities leave the entity registry."""
     entry = _loaded_entry(hass, call)
-    removed = await entry.runtime_data.desk.async_untrack(_ids(call.data, ATTR_ORDERS))
+    removed = await entry.runtime_data.desk.async_untrack(ids(call.data, ATTR_ORDERS))
     untracked: list[JsonValueType] = list(removed)
     return {"untracked": untracked}
 
@@ -320,105 +297,6 @@ def _loaded_entry(hass: HomeAssistant, call: ServiceCall) -> SmmConfigEntry:
             translation_placeholders={"entry_id": entry_id},
         )
     return cast(SmmConfigEntry, entry)
-
-
-# -- reading the call's values ---------------------------------------------------------
-
-
-def _order_fields(data: Mapping[str, Any]) -> dict[str, object]:
-    """The order fields of an `add_order` call: flat, plus those nested under a section."""
-    fields: dict[str, object] = {
-        name: data[name] for name in ORDER_FIELDS if data.get(name) is not None
-    }
-    for section, names in SECTIONS.items():
-        nested = data.get(section)
-        if nested is None:
-            continue
-        if not isinstance(nested, Mapping):
-            raise invalid_field(section, "must be a mapping of its fields")
-        for raw_name, value in nested.items():
-            name = str(raw_name)
-            if name not in names:
-                raise invalid_field(f"{section}.{name}", "is not a field of this section")
-            if value is None:
-                continue
-            if name in fields and fields[name] != value:
-                raise invalid_field(name, f"is given twice, in {section} and at the top level")
-            fields[name] = value
-    return fields
-
-
-def _service_id(value: object) -> str:
-    """The `service` id as text, from text or a whole number."""
-    if value is None:
-        raise invalid_field(ATTR_SERVICE, "is required")
-    service_id = _one_id(value)
-    if service_id is None or len(service_id) > MAX_ID_LENGTH or "," in service_id:
-        raise invalid_field(ATTR_SERVICE, "must be a service id from the panel's catalogue")
-    return service_id
-
-
-def _one_id(value: object) -> str | None:
-    """An id as text from an int, an integral float or a non-blank text; else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        # Beyond the limit it is no id (and beyond 4300 digits `str` itself raises).
-        return str(value) if abs(value) < _ID_NUMBER_LIMIT else None
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, str):
-        return value.strip() or None
-    return None
-
-
-def _flag(data: Mapping[str, Any], name: str, *, default: bool) -> bool:
-    """A yes/no field (true/false, on/off, 1/0, …)."""
-    value = data.get(name)
-    if value is None:
-        return default
-    try:
-        return cv.boolean(value)
-    except (vol.Invalid, ArithmeticError):  # a Decimal signalling NaN cannot even be compared
-        raise invalid_field(name, "must be true or false") from None
-
-
-def _filter_text(data: Mapping[str, Any], name: str) -> str | None:
-    """An optional text filter of `get_services` (blank = no filter)."""
-    value = data.get(name)
-    if value is None:
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise invalid_field(name, "must be text")
-    return value.strip() or None
-
-
-def _ids(data: Mapping[str, Any], name: str) -> list[str]:
-    """Order or refill ids: a list or comma/whitespace-separated text, deduplicated in order."""
-    value = data.get(name)
-    items = value if isinstance(value, list | tuple) else [] if value is None else [value]
-    ids: list[str] = []
-    for item in items:
-        if isinstance(item, str):
-            ids.extend(part for part in _ID_SEPARATORS.split(item) if part)
-        elif (single := _one_id(item)) is not None:
-            ids.append(single)
-        else:
-            raise invalid_field(name, "must be a list of ids or a comma-separated text")
-        if len(ids) > MAX_IDS:
-            raise invalid_field(name, f"has more than {MAX_IDS} ids")
-    if any(len(one) > MAX_ID_LENGTH for one in ids):
-        raise invalid_field(name, f"has an id longer than {MAX_ID_LENGTH} characters")
-    unique = list(dict.fromkeys(ids))
-    if not unique:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="no_ids",
-            translation_placeholders={"field": name},
-        )
-    return unique
 
 
 # -- building responses ----------------------------------------------------------------

@@ -52,6 +52,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
+from custom_components.smm_panel.action_fields import MAX_ID_LENGTH, MAX_IDS
 from custom_components.smm_panel.api import Balance, SmmConnectionError, SmmPanelClient
 from custom_components.smm_panel.config_flow import MAX_API_KEY_LENGTH
 from custom_components.smm_panel.const import (
@@ -65,7 +66,6 @@ from custom_components.smm_panel.const import (
     MIN_SCAN_INTERVAL,
 )
 from custom_components.smm_panel.ordering import MAX_LIST_CHARS, MAX_LIST_LINES, MAX_TEXT_LENGTH
-from custom_components.smm_panel.services import MAX_ID_LENGTH, MAX_IDS
 from tests.conftest import API_KEY
 from tests.fake_panel import (
     SERVICE_CUSTOM_COMMENTS,
