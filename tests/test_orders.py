@@ -38,7 +38,7 @@ from tests.polling_helpers import (
     state_of,
     tracked_order,
 )
-from tests.services_common import LINK, call, runtime
+from tests.services_common import LINK, PANEL_ACTION, call, runtime
 
 FOLLOWERS = {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 1000}
 OPEN_SUBSCRIPTION = {"service": SERVICE_SUBSCRIPTIONS, "username": "alice", "min": 100}
@@ -165,20 +165,22 @@ LIFECYCLES: dict[str, Lifecycle] = {
 }
 
 
-async def _order_in_flight_during(
+async def _in_flight_during(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     panel: FakePanel,
     lifecycle: Lifecycle,
+    action: str = "add_order",
+    data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Place an order whose answer the panel holds until `lifecycle` has begun; its response."""
-    hold = panel.hold("add")
-    placing = asyncio.create_task(call(hass, "add_order", FOLLOWERS))
+    """Call `action`; the panel holds its answer until `lifecycle` has begun. The response."""
+    hold = panel.hold(PANEL_ACTION[action])
+    sending = asyncio.create_task(call(hass, action, FOLLOWERS if data is None else data))
     await hold.arrived.wait()
     changing = asyncio.create_task(lifecycle(hass, entry))
     await _until(lambda: entry.state is ConfigEntryState.UNLOAD_IN_PROGRESS)
     hold.release()
-    response = await placing
+    response = await sending
     await changing
     await hass.async_block_till_done()
     assert isinstance(response, dict)
@@ -194,7 +196,7 @@ async def test_order_in_flight_during_reload_is_kept(
 ) -> None:
     """The reloaded entry tracks, stores and shows the order; the guard refuses it twice."""
     await setup_entry(hass, config_entry)
-    response = await _order_in_flight_during(hass, config_entry, panel, _reload_by_options)
+    response = await _in_flight_during(hass, config_entry, panel, _reload_by_options)
 
     assert response["order"] == "23501"
     await _until(lambda: config_entry.state is ConfigEntryState.LOADED)
@@ -221,7 +223,7 @@ async def test_order_in_flight_during_unload_is_stored(
 ) -> None:
     """The unload waits for the answer: stored, and tracked again when the entry loads."""
     await setup_entry(hass, config_entry)
-    response = await _order_in_flight_during(hass, config_entry, panel, LIFECYCLES["unload"])
+    response = await _in_flight_during(hass, config_entry, panel, LIFECYCLES["unload"])
 
     assert response["order"] == "23501"
     assert config_entry.state is ConfigEntryState.NOT_LOADED
@@ -241,7 +243,7 @@ async def test_order_in_flight_during_removal_leaves_no_file(
 ) -> None:
     """The order is placed and answered; the removed entry's storage file is gone for good."""
     await setup_entry(hass, config_entry)
-    response = await _order_in_flight_during(hass, config_entry, panel, LIFECYCLES["remove"])
+    response = await _in_flight_during(hass, config_entry, panel, LIFECYCLES["remove"])
 
     assert response["order"] == "23501"
     assert hass.config_entries.async_get_entry(config_entry.entry_id) is None
@@ -286,11 +288,7 @@ async def test_order_in_flight_when_home_assistant_stops_is_stored(
 
 
 @pytest.mark.parametrize(
-    ("action", "data", "panel_action"),
-    [
-        ("refill_orders", {"orders": "ORDER"}, "refill"),
-        ("cancel_orders", {"orders": "ORDER"}, "cancel"),
-    ],
+    ("action", "panel_action"), [("refill_orders", "refill"), ("cancel_orders", "cancel")]
 )
 @pytest.mark.parametrize("lifecycle", list(LIFECYCLES))
 async def test_refill_and_cancel_in_flight_are_answered(
@@ -300,7 +298,6 @@ async def test_refill_and_cancel_in_flight_are_answered(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
     action: str,
-    data: dict[str, str],
     panel_action: str,
     lifecycle: str,
 ) -> None:
@@ -310,15 +307,9 @@ async def test_refill_and_cancel_in_flight_are_answered(
         panel.set_order_status(order_id, "Completed")
     seed_storage(hass_storage, [tracked_order(order_id, service_id=SERVICE_FOLLOWERS)])
     await setup_entry(hass, config_entry)
-    hold = panel.hold(panel_action)
-    sending = asyncio.create_task(call(hass, action, {"orders": order_id}))
-    await hold.arrived.wait()
-    changing = asyncio.create_task(LIFECYCLES[lifecycle](hass, config_entry))
-    await _until(lambda: config_entry.state is ConfigEntryState.UNLOAD_IN_PROGRESS)
-    hold.release()
-    response = await sending
-    await changing
-    await hass.async_block_till_done()
+    response = await _in_flight_during(
+        hass, config_entry, panel, LIFECYCLES[lifecycle], action, {"orders": order_id}
+    )
 
     assert panel.counts[panel_action] == 1
     if action == "cancel_orders":
