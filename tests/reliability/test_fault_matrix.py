@@ -1,17 +1,31 @@
-"""Fault matrix (issue 7): every fault of the fake panel, during a poll and during each action.
+"""Fault matrix (issue 7): every fault of the fake panel, during a poll and during each action,
+in every dialect (PROTOCOL.md §8), each echoing the key (CONTRACT §8).
 
 The expected outcome of every combination is written in the tables below and asserted:
 
 - a poll: the entities turn unavailable and recover with the next good poll; a rejected key
   starts reauth; tracked orders are unchanged; nothing unexpected is logged; no ``add``.
-- an action: the translated error of `services._translate`; tracked orders unchanged; a rejected key
-  starts reauth; ``add`` reaches the panel at most once per ``add_order`` call.
+- an action: the translated error of `errors.translate`; tracked orders unchanged; a rejected
+  key starts reauth; ``add`` reaches the panel at most once per ``add_order`` call.
 
-Reads are retried once after a connection error, so each fault is queued twice (then cleared),
-which makes the retry fail too.
+One test per dialect and poll target, and one per dialect for all the actions, runs every
+case in turn (in the order of ``CASES``) on one entry and compares what it saw with the
+table as a whole, so a failure shows every case that went wrong. A case is injected,
+observed and cleared before the next; the rejected key comes last, because polling stops
+until the user enters a key (an action's test puts the key right before the next action).
+This keeps the dialect axis affordable: 19 tests instead of 600, each paying setup once.
 
-LATENCY beyond the client's timeout runs on the real clock (`seeded_live`) with a short client
-timeout (see conftest.py): freezegun also freezes the event loop's clock.
+The tables hold for every dialect: the faults replace the panel's answer, and each dialect's
+own way (4xx codes, ``{"status": "error", "message": …}``, its wrong-key text, a rate limit
+as HTTP 200 on ``minimal``) leads to the same outcome. What differs is in ``POLL_TARGETS``
+(which poll requests meet the faults: every one where the dialect's bulk answers differ from
+the template's) and ``BALANCE_SHOWN``.
+
+Reads are retried once after a connection error, so each fault is queued twice (then
+cleared), which makes the retry fail too. The faulty poll is fired by the clock; the
+recovering one is asked of the coordinator directly (the same refresh, at half the cost).
+
+Latency beyond the client's timeout: test_fault_latency.py (real clock).
 """
 
 from __future__ import annotations
@@ -29,26 +43,22 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.const import DOMAIN
-from custom_components.smm_panel.tracking import order_to_dict, refill_to_dict
 from tests.conftest import API_KEY
-from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault
+from tests.fake_panel import DIALECT_NAMES, SERVICE_FOLLOWERS, FakePanel, Fault, dialect
 from tests.leaks import exception_texts
 from tests.polling_helpers import (
     BALANCE,
     fire_poll,
     flow_sources,
     order_entity,
-    seed_storage,
     setup_entry,
     state_of,
-    tracked_order,
-    tracked_refill,
 )
-from tests.reliability.conftest import SLOW
+from tests.reliability.conftest import Seeded, assert_clean_log, seed_entry, tracked_records
 from tests.services_common import LINK, PANEL_ACTION, call, runtime
 
 KEY_REJECTED = "key_rejected"
-"""Not a transport fault: the panel's key is changed, so it answers ``Invalid API key``."""
+"""Not a transport fault: the panel's key is changed, so it answers its wrong-key text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +81,9 @@ CASES: tuple[Case, ...] = (
     Case("rate_limited_retry_after", Fault.RATE_LIMITED, {"retry_after": 30}),
     Case("drop_before", Fault.DROP_BEFORE, {}),
     Case("drop_after", Fault.DROP_AFTER, {}),
-    Case(KEY_REJECTED, None, {}),
+    Case(KEY_REJECTED, None, {}),  # last: see the module docstring
 )
-CASE_NAMES = [case.name for case in CASES]
+assert CASES[-1].name == KEY_REJECTED
 
 # -- expected outcomes ---------------------------------------------------------------------
 
@@ -112,70 +122,46 @@ EXPECTED: dict[str, dict[str, str]] = {
     "get_services": {**_CONNECTION, **_ANSWER, "wrong_shape": "invalid_response"},
     "track_orders": BULK,
 }
-"""Action -> case -> the translation key of the error raised."""
+"""Action -> case -> the translation key of the error raised (every dialect)."""
+
+POLL_EXPECTED: dict[str, str] = {
+    **{case.name: "unavailable, then recovered" for case in CASES if case.fault is not None},
+    KEY_REJECTED: "unavailable, reauth",
+}
+"""Case -> what a poll whose target request meets it leads to (every dialect)."""
+
+POLLED = ("balance", "status", "refill_status")
+"""The panel actions of a poll; any of them failing fails the poll as a whole."""
+POLL_TARGETS: dict[str, tuple[str, ...]] = {
+    "template": POLLED,
+    "smartpanel": POLLED,  # bare item errors, nested refill statuses, pretty JSON as HTML
+    "laravel": POLLED,  # bulk status as a list without ids, 4xx codes
+    "minimal": ("balance", "status"),  # no refill_status: no refill can exist there
+    "drifted": ("balance",),  # its bulk answers are the template's: keyed by id
+    "strict": ("balance",),  # the same; its 4xx codes and key text meet every target alike
+}
+"""Dialect -> the poll requests a fault is aimed at: where the dialect reads differently."""
+assert list(POLL_TARGETS) == list(DIALECT_NAMES)
+BALANCE_SHOWN: dict[str, str] = {
+    **dict.fromkeys(DIALECT_NAMES, "100.84292"),
+    "smartpanel": "100.84",  # number_format: two decimals
+}
+"""Dialect -> the balance sensor's state on the panel's default balance."""
 
 TARGET = {action: sent for action, sent in PANEL_ACTION.items() if sent is not None}
 """The panel action each integration action sends (the fault is aimed at it)."""
 
-RETRIED = {"status", "refill_status", "services", "balance"}
-"""Panel actions the client retries once after a connection error."""
+
+@pytest.fixture
+def dialect_name() -> str:
+    """The panel's dialect; tests with a dialect axis parametrize it."""
+    return "template"
 
 
-def _inject(panel: FakePanel, case: Case, action: str) -> None:
-    if case.fault is None:
-        panel.key = "another-key-entirely"
-        return
-    panel.inject(case.fault, action=action, times=2, **case.params)
-
-
-def _tracked(entry: MockConfigEntry) -> list[dict[str, Any]]:
-    """Every tracked order and refill record, as stored."""
-    tracker = runtime(entry).tracker
-    return [order_to_dict(order) for order in tracker.orders.values()] + [
-        refill_to_dict(refill) for refill in tracker.refills.values()
-    ]
-
-
-def _assert_clean_log(caplog: pytest.LogCaptureFixture) -> None:
-    """No warning or error carries an exception or says "Unexpected": every error was expected.
-
-    DEBUG records may carry one: Home Assistant 2026's coordinator logs each failed update's
-    "Full error:" with its traceback at DEBUG.
-    """
-    loud = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    unexpected = [r.getMessage() for r in loud if r.exc_info is not None]
-    unexpected += [m for r in loud if "Unexpected" in (m := r.getMessage())]
-    unexpected += [m for r in loud if "Traceback" in (m := r.getMessage())]
-    assert not unexpected, unexpected
-    assert API_KEY not in caplog.text  # the canary, at every level
-
-
-Seeded = tuple[MockConfigEntry, str, str, str]
-"""(entry, active order id, completed order id, refill id)."""
-
-
-async def _seed(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-) -> Seeded:
-    """Set the entry up with an active and a completed tracked order, and a tracked refill."""
-    active = panel.create_order(SERVICE_FOLLOWERS, "https://a.example/active", 100)
-    done = panel.create_order(SERVICE_FOLLOWERS, "https://a.example/done", 100, status="Completed")
-    refill = panel.create_refill(done)
-    seed_storage(
-        hass_storage,
-        [
-            tracked_order(active, service_id=SERVICE_FOLLOWERS, link="https://a.example/active"),
-            tracked_order(done, service_id=SERVICE_FOLLOWERS, link="https://a.example/done"),
-        ],
-        [tracked_refill(refill, done)],
-    )
-    await setup_entry(hass, entry)
-    assert entry.state is ConfigEntryState.LOADED
-    panel.reset_stats()
-    return entry, active, done, refill
+@pytest.fixture
+def panel(dialect_name: str) -> FakePanel:
+    """The dialect's panel, echoing the key in every text (the canary must stay hidden)."""
+    return FakePanel(API_KEY, quirks=dialect(dialect_name, echo_key=True))
 
 
 @pytest.fixture
@@ -187,63 +173,69 @@ async def seeded(
     freezer: FrozenDateTimeFactory,
 ) -> Seeded:
     """The seeded entry on a frozen clock: polls are fired by moving it on."""
-    return await _seed(hass, config_entry, panel, hass_storage)
+    return await seed_entry(hass, config_entry, panel, hass_storage)
 
 
-@pytest.fixture
-async def seeded_live(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-) -> Seeded:
-    """The seeded entry on the real clock, so a panel's delay and the client's timeout elapse.
-
-    freezegun also freezes the event loop's clock: under `freezer` a slow answer never ends.
-    """
-    return await _seed(hass, config_entry, panel, hass_storage)
+def _inject(panel: FakePanel, case: Case, action: str) -> None:
+    if case.fault is None:
+        panel.key = "another-key-entirely"
+        return
+    panel.inject(case.fault, action=action, times=2, **case.params)
 
 
-POLLED = ("balance", "status", "refill_status")
-"""The panel actions of a poll; any of them failing fails the poll as a whole."""
-
-
-@pytest.mark.parametrize("case", CASES, ids=CASE_NAMES)
-@pytest.mark.parametrize("target", POLLED)
+@pytest.mark.parametrize(
+    ("dialect_name", "target"),
+    [(name, target) for name in DIALECT_NAMES for target in POLL_TARGETS[name]],
+)
 async def test_fault_during_poll(
     hass: HomeAssistant,
     seeded: Seeded,
     panel: FakePanel,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
+    dialect_name: str,
     target: str,
-    case: Case,
 ) -> None:
     """The poll fails: unavailable, then recovered by the next good poll; nothing lost."""
     entry, active, _, _ = seeded
-    before = _tracked(entry)
-    assert state_of(hass, BALANCE).state != STATE_UNAVAILABLE
-    _inject(panel, case, target)
-
-    await fire_poll(hass, freezer)
-    panel.clear_faults()
-    assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
-    assert state_of(hass, order_entity(active)).state == STATE_UNAVAILABLE
-    assert _tracked(entry) == before
-    if case.fault is None:
-        assert flow_sources(hass) == [SOURCE_REAUTH]
-        return  # polling stops until the user enters a key (reauth)
-    assert flow_sources(hass) == []
-    if case.name in _CONNECTION:
-        assert panel.counts[target] == 2  # retried once
-    await fire_poll(hass, freezer)
-    assert state_of(hass, BALANCE).state == "100.84292"
-    assert state_of(hass, order_entity(active)).state != STATE_UNAVAILABLE
-    assert [record.get("order_id") for record in _tracked(entry)] == [
+    coordinator = runtime(entry).coordinator
+    before = tracked_records(entry)
+    shown = BALANCE_SHOWN[dialect_name]
+    assert state_of(hass, BALANCE).state == shown
+    seen: dict[str, str] = {}
+    for case in CASES:
+        panel.reset_stats()
+        _inject(panel, case, target)
+        await fire_poll(hass, freezer)
+        panel.clear_faults()
+        wrong = []
+        if state_of(hass, BALANCE).state != STATE_UNAVAILABLE:
+            wrong.append("balance available")
+        if state_of(hass, order_entity(active)).state != STATE_UNAVAILABLE:
+            wrong.append("order available")
+        if tracked_records(entry) != before:
+            wrong.append("tracking changed")
+        if case.name in _CONNECTION and panel.counts[target] != 2:
+            wrong.append(f"{panel.counts[target]} {target} requests, not 2 (one retry)")
+        if case.fault is None:
+            reauth = flow_sources(hass) == [SOURCE_REAUTH]
+            seen[case.name] = ", ".join(wrong or ["unavailable"]) + (", reauth" * reauth)
+            break  # polling stops until the user enters a key (reauth)
+        if flow_sources(hass):
+            wrong.append(f"flows {flow_sources(hass)}")
+        await coordinator.async_refresh()  # the next poll (see the module docstring)
+        await hass.async_block_till_done()
+        if state_of(hass, BALANCE).state != shown:
+            wrong.append(f"balance {state_of(hass, BALANCE).state} after the next poll")
+        if state_of(hass, order_entity(active)).state in (STATE_UNAVAILABLE, "unknown"):
+            wrong.append("order not recovered")
+        seen[case.name] = ", ".join(wrong or ["unavailable", "then recovered"])
+    assert seen == POLL_EXPECTED
+    assert [record.get("order_id") for record in tracked_records(entry)] == [
         record.get("order_id") for record in before
     ]
     assert panel.counts["add"] == 0
-    _assert_clean_log(caplog)
+    assert_clean_log(caplog)
 
 
 @pytest.mark.parametrize("body", [{"foo": 1}, [], {"status": "maintenance"}])
@@ -259,19 +251,20 @@ async def test_status_answers_about_no_order_finish_nothing(
     Were they read as an error for each order, three of them would finish every order.
     """
     entry, active, _, _ = seeded
-    before = _tracked(entry)
+    before = tracked_records(entry)
     panel.inject(Fault.WRONG_SHAPE, action="status", times=10, body=body)
     for _ in range(5):
         await fire_poll(hass, freezer)
         assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
     panel.clear_faults()
-    assert _tracked(entry) == before
+    assert tracked_records(entry) == before
     await fire_poll(hass, freezer)
     assert active in runtime(entry).tracker.unfinished_order_ids()
     assert state_of(hass, order_entity(active)).state == "pending"
 
 
-def _action_data(action: str, active: str, done: str, refill: str) -> dict[str, Any]:
+def action_data(action: str, active: str, done: str, refill: str) -> dict[str, Any]:
+    """The call of `action` against the seeded orders (shared with test_fault_latency)."""
     new_order = {"orders": [active]}  # tracked already: track_orders keeps its record
     data: dict[str, dict[str, Any]] = {
         "add_order": {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 1000},
@@ -285,57 +278,85 @@ def _action_data(action: str, active: str, done: str, refill: str) -> dict[str, 
     return data[action]
 
 
-@pytest.mark.parametrize("case", CASES, ids=CASE_NAMES)
-@pytest.mark.parametrize("action", list(EXPECTED))
+async def _action_outcome(
+    hass: HomeAssistant, panel: FakePanel, seeded: Seeded, action: str, case: Case
+) -> str:
+    """The translation key of the error `action` gives under `case`, or what went wrong."""
+    entry, active, done, refill = seeded
+    before = tracked_records(entry)
+    panel.reset_stats()
+    _inject(panel, case, TARGET[action])
+    try:
+        response = await call(hass, action, action_data(action, active, done, refill))
+    except HomeAssistantError as err:
+        error = err
+    else:
+        return f"no error: {response}"
+    finally:
+        await hass.async_block_till_done()
+        panel.clear_faults()
+    wrong = [f"{type(error).__name__} {error.translation_domain}.{error.translation_key}"]
+    if [text for text in exception_texts(error) if API_KEY in text]:
+        wrong.append("the key in the error")
+    if error.translation_domain != DOMAIN or isinstance(error, ServiceValidationError):
+        wrong.append("not the integration's own HomeAssistantError")
+    if tracked_records(entry) != before:
+        wrong.append("tracking changed")
+    if panel.counts["add"] > 1:
+        wrong.append(f"{panel.counts['add']} adds")
+    if flow_sources(hass) != ([SOURCE_REAUTH] if case.fault is None else []):
+        wrong.append(f"flows {flow_sources(hass)}")
+    return str(error.translation_key) if len(wrong) == 1 else ", ".join(wrong)
+
+
+@pytest.mark.parametrize("dialect_name", DIALECT_NAMES)
 async def test_fault_during_action(
     hass: HomeAssistant,
     seeded: Seeded,
     panel: FakePanel,
     caplog: pytest.LogCaptureFixture,
-    action: str,
-    case: Case,
 ) -> None:
-    """Each action answers each fault with its translated error, losing nothing."""
-    entry, active, done, refill = seeded
-    before = _tracked(entry)
-    expected = EXPECTED[action][case.name]
-    _inject(panel, case, TARGET[action])
+    """Each action answers each fault with its translated error, losing nothing.
 
-    error: HomeAssistantError | None = None
-    response: Any = None
-    try:
-        response = await call(hass, action, _action_data(action, active, done, refill))
-    except HomeAssistantError as err:
-        error = err
-    await hass.async_block_till_done()
-    panel.clear_faults()
-
-    assert error is not None, response
-    assert not [text for text in exception_texts(error) if API_KEY in text]
-    assert error.translation_domain == DOMAIN
-    assert error.translation_key == expected
-    assert not isinstance(error, ServiceValidationError)  # not the user's fault
-    assert _tracked(entry) == before
-    assert panel.counts["add"] <= 1
-    if case.fault is None:
-        assert flow_sources(hass) == [SOURCE_REAUTH]
-    else:
-        assert flow_sources(hass) == []
-    _assert_clean_log(caplog)
+    After the rejected key (each action's last case) the key is put right and the reauth
+    flow dismissed, so the next action starts as the first did.
+    """
+    flow = hass.config_entries.flow
+    seen: dict[str, dict[str, str]] = {}
+    for action in EXPECTED:
+        seen[action] = {}
+        for case in CASES:
+            seen[action][case.name] = await _action_outcome(hass, panel, seeded, action, case)
+        panel.key = API_KEY
+        for progress in flow.async_progress_by_handler(DOMAIN):
+            flow.async_abort(progress["flow_id"])
+    assert seen == EXPECTED
+    assert_clean_log(caplog)
 
 
+FUNDS_REFUSAL: dict[str, str] = {
+    **dict.fromkeys(DIALECT_NAMES, "Not enough funds on balance"),
+    "drifted": "neworder.error.not_enough_funds",
+}
+"""Dialect -> how its panel words the refusal (strict sends it with HTTP 402, laravel 422)."""
+
+
+@pytest.mark.parametrize("dialect_name", DIALECT_NAMES)
 async def test_panel_refusal_is_a_validation_error(
-    hass: HomeAssistant, seeded: Seeded, panel: FakePanel
+    hass: HomeAssistant, seeded: Seeded, panel: FakePanel, dialect_name: str
 ) -> None:
     """A refusal by the panel (here: not enough funds) is the user's to fix: panel_error."""
     entry, *_ = seeded
-    before = _tracked(entry)
+    before = tracked_records(entry)
     panel.balance = 0  # the integration still believes the last poll's balance
     with pytest.raises(ServiceValidationError) as caught:
         await call(hass, "add_order", {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 100})
     assert caught.value.translation_key == "panel_error"
+    placeholders = caught.value.translation_placeholders or {}
+    assert placeholders["message"].startswith(f"{FUNDS_REFUSAL[dialect_name]}: key=")  # echoed
+    assert API_KEY not in placeholders["message"]
     assert panel.counts["add"] == 1
-    assert _tracked(entry) == before
+    assert tracked_records(entry) == before
 
 
 @pytest.mark.parametrize("fault", [Fault.HTTP_503, Fault.HTML_PAGE, Fault.WRONG_SHAPE])
@@ -366,73 +387,4 @@ async def test_catalogue_failing_at_setup(
     assert panel.counts["services"] == 1
     assert panel.counts["add"] == 1
     assert response["order"] in runtime(config_entry).tracker.orders
-    _assert_clean_log(caplog)
-
-
-# -- latency beyond the timeout (real clock) -------------------------------------------------
-
-SLOW_EXPECTED = {
-    # Sent, then no answer in time: the order may exist.
-    "add_order": "order_outcome_unknown",
-    **dict.fromkeys(set(EXPECTED) - {"add_order"}, "cannot_connect"),
-}
-"""Action -> the translation key of the error a too-slow panel gives."""
-
-
-@pytest.mark.parametrize("target", POLLED)
-@pytest.mark.usefixtures("short_client_timeout")
-async def test_latency_beyond_timeout_during_poll(
-    hass: HomeAssistant,
-    seeded_live: Seeded,
-    panel: FakePanel,
-    caplog: pytest.LogCaptureFixture,
-    target: str,
-) -> None:
-    """A panel slower than the timeout fails the poll (after one retry); the next one recovers."""
-    entry, active, _, _ = seeded_live
-    coordinator = runtime(entry).coordinator
-    before = _tracked(entry)
-    panel.inject(Fault.LATENCY, action=target, times=2, seconds=SLOW)
-
-    await coordinator.async_refresh()
-    await hass.async_block_till_done()
-    assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
-    assert panel.counts[target] == 2  # retried once
-    assert state_of(hass, order_entity(active)).state == STATE_UNAVAILABLE
-    assert _tracked(entry) == before
-
-    await coordinator.async_refresh()
-    await hass.async_block_till_done()
-    assert state_of(hass, BALANCE).state == "100.84292"
-    assert state_of(hass, order_entity(active)).state == "pending"
-    assert flow_sources(hass) == []
-    _assert_clean_log(caplog)
-
-
-@pytest.mark.parametrize("action", list(SLOW_EXPECTED))
-@pytest.mark.usefixtures("short_client_timeout")
-async def test_latency_beyond_timeout_during_action(
-    hass: HomeAssistant,
-    seeded_live: Seeded,
-    panel: FakePanel,
-    caplog: pytest.LogCaptureFixture,
-    action: str,
-) -> None:
-    """A panel slower than the timeout: the action's translated error; add is sent once."""
-    entry, active, done, refill = seeded_live
-    before = _tracked(entry)
-    panel.inject(Fault.LATENCY, action=TARGET[action], times=2, seconds=SLOW)
-
-    with pytest.raises(HomeAssistantError) as caught:
-        await call(hass, action, _action_data(action, active, done, refill))
-    await hass.async_block_till_done()
-
-    assert not isinstance(caught.value, ServiceValidationError)
-    assert not [text for text in exception_texts(caught.value) if API_KEY in text]
-    assert caught.value.translation_domain == DOMAIN
-    assert caught.value.translation_key == SLOW_EXPECTED[action]
-    sent = panel.counts[TARGET[action]]
-    assert sent == (2 if TARGET[action] in RETRIED else 1)
-    assert _tracked(entry) == before
-    assert flow_sources(hass) == []
-    _assert_clean_log(caplog)
+    assert_clean_log(caplog)

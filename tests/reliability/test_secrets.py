@@ -6,6 +6,9 @@ diagnostics, collecting every DEBUG log record, every exception text (with its c
 every state attribute, the diagnostics and the stored files. Another drives the config flows
 (user, reauth, reconfigure, options) with canary keys, typed also into URLs as credentials and
 query strings, and looks at every form the frontend would get as well.
+
+A panel that echoes the key it received, in every dialect: test_secrets_echo.py (polls,
+actions, events, states, files, logs) and test_secrets_echo_flows.py (the config flows).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from tests.leaks import exception_texts
 from tests.polling_helpers import fire_poll, seed_storage, setup_entry, tracked_order
 from tests.services_common import LINK, PANEL_ACTION, call
 
-FAULTS = [f for f in Fault if f is not Fault.LATENCY]  # latency: see test_fault_matrix
+FAULTS = [f for f in Fault if f is not Fault.LATENCY]  # latency: see test_fault_latency
 SECOND_KEY = "canary-second-key-4f1d9a77c0e2b8"
 """The key the account changes to (reauth): a canary too."""
 
