@@ -25,7 +25,7 @@ def key_forms(secret: str) -> frozenset[str]:
 
     Plain; form-encoded as aiohttp sends it (`urlencode`, i.e. `quote_plus`); percent-encoded
     with `quote` (with and without `/` kept), in upper- and lowercase hex; HTML-escaped;
-    JSON-escaped (with `\\/` and `\\uXXXX` variants), for texts that quote a body.
+    JSON-escaped (with `\\/` and `\\u` escape variants), for texts that quote a body.
     """
     if not secret:
         return frozenset()
