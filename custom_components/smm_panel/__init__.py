@@ -10,8 +10,9 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api import SmmPanelClient
 from .const import DOMAIN
-from .coordinator import SmmConfigEntry, SmmCoordinator, SmmRuntimeData
+from .coordinator import SmmCoordinator
 from .orders import OrderDesk
+from .runtime import SmmConfigEntry, SmmRuntimeData
 from .services import async_setup_services
 from .tracking import OrderTracker
 
@@ -33,7 +34,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> bool:
     tracker = OrderTracker(hass, entry.entry_id)
     await tracker.async_load()
     coordinator = SmmCoordinator(hass, entry, client, tracker)
-    desk = OrderDesk(hass, entry, client, tracker, coordinator)
+    desk = OrderDesk(hass, entry, coordinator)
     entry.runtime_data = SmmRuntimeData(
         client=client, tracker=tracker, coordinator=coordinator, desk=desk
     )

@@ -13,8 +13,9 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .const import CONF_LOW_BALANCE_THRESHOLD, DEFAULT_LOW_BALANCE_THRESHOLD, DOMAIN
-from .coordinator import SmmConfigEntry, SmmCoordinator
+from .coordinator import SmmCoordinator
 from .entity import SmmEntity
+from .runtime import SmmConfigEntry
 
 PARALLEL_UPDATES = 0
 LOW_BALANCE_KEY = "low_balance"

@@ -219,13 +219,15 @@ class SmmPanelConfigFlow(ConfigFlow, domain=DOMAIN):
         reason: str,
         title: str | UndefinedType = UNDEFINED,
     ) -> ConfigFlowResult:
-        """Store the new data and finish; make sure the entry restarts with it.
+        """Store the new data over the entry's and finish; make sure the entry restarts with it.
 
         A loaded entry's update listener reloads it on any change. An entry that is not
         loaded (its setup failed, e.g. on the very key being replaced) has no listener, and
         an unchanged entry fires none: those are reloaded here.
         """
-        changed = self.hass.config_entries.async_update_entry(entry, title=title, data=data)
+        changed = self.hass.config_entries.async_update_entry(
+            entry, title=title, data={**entry.data, **data}
+        )
         if not changed or entry.state is not ConfigEntryState.LOADED:
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
         return self.async_abort(reason=reason)
@@ -263,18 +265,8 @@ class SmmPanelConfigFlow(ConfigFlow, domain=DOMAIN):
                 entry.data[CONF_URL], user_input[CONF_API_KEY], entry
             )
             if not errors:
-                return self._async_update_and_abort(
-                    entry, {**entry.data, **data}, "reauth_successful"
-                )
-        return self.async_show_form(
-            step_id="reauth_confirm",
-            data_schema=REAUTH_SCHEMA,
-            errors=errors,
-            description_placeholders={
-                "host": url_host(entry.data[CONF_URL]),
-                "example_url": DEFAULT_URL,
-            },
-        )
+                return self._async_update_and_abort(entry, data, "reauth_successful")
+        return self._async_show_entry_form("reauth_confirm", REAUTH_SCHEMA, entry, errors)
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -292,16 +284,21 @@ class SmmPanelConfigFlow(ConfigFlow, domain=DOMAIN):
                 new_host = url_host(data[CONF_URL])
                 return self._async_update_and_abort(
                     entry,
-                    {**entry.data, **data},
+                    data,
                     "reconfigure_successful",
                     title=new_host if entry.title == old_host else UNDEFINED,
                 )
         suggested = suggested_url(user_input[CONF_URL]) if user_input else entry.data[CONF_URL]
+        schema = self.add_suggested_values_to_schema(RECONFIGURE_SCHEMA, {CONF_URL: suggested})
+        return self._async_show_entry_form("reconfigure", schema, entry, errors)
+
+    def _async_show_entry_form(
+        self, step_id: str, schema: vol.Schema, entry: ConfigEntry, errors: dict[str, str]
+    ) -> ConfigFlowResult:
+        """The form of a step that changes an existing entry: it names the entry's panel."""
         return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                RECONFIGURE_SCHEMA, {CONF_URL: suggested}
-            ),
+            step_id=step_id,
+            data_schema=schema,
             errors=errors,
             description_placeholders={
                 "host": url_host(entry.data[CONF_URL]),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-import inspect
-from typing import TYPE_CHECKING, Any, cast
+from types import MappingProxyType
+from typing import Any, cast
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -37,34 +37,40 @@ from .const import (
     EVENT_REFILL_STATUS_CHANGED,
     LOGGER,
 )
+from .records import TrackedOrder, TrackedRefill
 from .tracking import OrderTracker, PollChanges
 
-if TYPE_CHECKING:
-    from .orders import OrderDesk
-
 CATALOGUE_RETRY = timedelta(hours=1)  # after a failed catalogue fetch; panels limit it hourly
-_UPDATE_FAILED_TAKES_RETRY_AFTER = "retry_after" in inspect.signature(UpdateFailed).parameters
-
-
-@dataclass(slots=True)
-class SmmRuntimeData:
-    """What an entry keeps while loaded."""
-
-    client: SmmPanelClient
-    tracker: OrderTracker
-    coordinator: SmmCoordinator
-    desk: OrderDesk
-
-
-type SmmConfigEntry = ConfigEntry[SmmRuntimeData]
 
 
 @dataclass(frozen=True, slots=True)
 class SmmData:
-    """One poll's result. `revision` moves when any tracked record changed."""
+    """What the entities show: the balance and the tracked records, as of one moment.
+
+    The mappings are read-only copies and the records are immutable, so an entity can tell
+    with an identity check whether its order changed since it last wrote its state.
+    """
 
     balance: Balance
-    revision: int
+    orders: Mapping[str, TrackedOrder]
+    refills: Mapping[str, TrackedRefill]
+
+    @classmethod
+    def of(cls, balance: Balance, tracker: OrderTracker) -> SmmData:
+        """The snapshot of the tracker's records now, with this balance."""
+        return cls(
+            balance=balance,
+            orders=MappingProxyType(dict(tracker.orders)),
+            refills=MappingProxyType(dict(tracker.refills)),
+        )
+
+    def active_orders(self) -> int:
+        """How many tracked orders are not finished."""
+        return sum(1 for order in self.orders.values() if not order.finished)
+
+    def refill_of(self, order: TrackedOrder) -> TrackedRefill | None:
+        """The latest refill requested for an order."""
+        return self.refills.get(order.refill_id) if order.refill_id else None
 
 
 @dataclass(slots=True)
@@ -82,12 +88,12 @@ class PollStats:
 class SmmCoordinator(DataUpdateCoordinator[SmmData]):
     """Polls one panel account and turns status changes into events."""
 
-    config_entry: SmmConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: SmmConfigEntry,
+        entry: ConfigEntry,
         client: SmmPanelClient,
         tracker: OrderTracker,
     ) -> None:
@@ -107,6 +113,7 @@ class SmmCoordinator(DataUpdateCoordinator[SmmData]):
             hours=entry.options.get(CONF_FINISHED_ORDER_RETENTION, DEFAULT_FINISHED_ORDER_RETENTION)
         )
         self._catalogue_failed_at: datetime | None = None
+        entry.async_on_unload(tracker.async_add_listener(self._async_tracking_changed))
 
     async def _async_setup(self) -> None:
         """Fetch the catalogue at setup unless the stored one is fresh."""
@@ -138,7 +145,13 @@ class SmmCoordinator(DataUpdateCoordinator[SmmData]):
         self.stats.last_poll_at = now
         self.stats.last_duration = (now - started).total_seconds()
         self.stats.last_error = None
-        return SmmData(balance=balance, revision=tracker.revision)
+        return SmmData.of(balance, tracker)
+
+    @callback
+    def _async_tracking_changed(self) -> None:
+        """Show an action's tracking change at once; the poll timer is left alone."""
+        self.data = SmmData.of(self.data.balance, self.tracker)
+        self.async_update_listeners()
 
     async def async_refresh_catalogue(self) -> Catalogue:
         """Fetch the catalogue now (for `get_services` refresh and unknown service ids)."""
@@ -207,11 +220,20 @@ def _update_error(err: SmmError, host: str) -> Exception:
             translation_key="invalid_auth",
             translation_placeholders={"host": host},
         )
-    kwargs: dict[str, Any] = {
-        "translation_domain": DOMAIN,
-        "translation_key": "update_failed",
-        "translation_placeholders": {"error": str(err)},
-    }
-    if isinstance(err, SmmRateLimitedError) and _UPDATE_FAILED_TAKES_RETRY_AFTER:
-        kwargs["retry_after"] = err.retry_after  # pragma: no cover - Home Assistant >= 2026.x
-    return UpdateFailed(**kwargs)
+    return PollFailed(
+        err.retry_after if isinstance(err, SmmRateLimitedError) else None,
+        translation_domain=DOMAIN,
+        translation_key="update_failed",
+        translation_placeholders={"error": str(err)},
+    )
+
+
+class PollFailed(UpdateFailed):
+    """A failed poll with the wait a panel asked for: Home Assistant 2025.12 and later
+    defer the next poll by `retry_after`, older versions ignore it."""
+
+    retry_after: float | None
+
+    def __init__(self, retry_after: float | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.retry_after = retry_after

@@ -9,7 +9,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
 
-from .coordinator import SmmConfigEntry
+from .runtime import SmmConfigEntry
 
 TO_REDACT = {CONF_API_KEY, "link"}
 

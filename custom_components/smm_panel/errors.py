@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
@@ -21,7 +22,6 @@ from .api import (
     SmmRateLimitedError,
 )
 from .const import DOMAIN
-from .coordinator import SmmConfigEntry
 
 
 def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
@@ -37,17 +37,19 @@ def invalid_field(name: str, reason: str) -> ServiceValidationError:
 
 
 @contextmanager
-def translated_errors(hass: HomeAssistant, entry: SmmConfigEntry) -> Iterator[None]:
+def translated_errors(hass: HomeAssistant, entry: ConfigEntry, host: str) -> Iterator[None]:
     """Turn the client's errors into translated Home Assistant errors (see `translate`)."""
     try:
         yield
     except SmmError as err:
-        raise translate(hass, entry, err) from err
+        raise translate(hass, entry, host, err) from err
 
 
-def translate(hass: HomeAssistant, entry: SmmConfigEntry, err: SmmError) -> HomeAssistantError:
-    """The action error for a client error; a rejected key or account starts reauth."""
-    host = entry.runtime_data.client.host
+def translate(
+    hass: HomeAssistant, entry: ConfigEntry, host: str, err: SmmError
+) -> HomeAssistantError:
+    """The action error for a client error from `host`; a rejected key or account starts
+    reauth of `entry`."""
     if isinstance(err, SmmPanelError):
         return validation_error("panel_error", message=err.panel_message)
     if isinstance(err, SmmAuthError):

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType
@@ -28,14 +29,12 @@ from .api import (
     RefillCreated,
     RefillResult,
     Service,
-    SmmPanelClient,
 )
 from .const import CONF_MAX_ORDER_COST, DEFAULT_MAX_ORDER_COST, EVENT_ORDER_PLACED, LOGGER
-from .coordinator import SmmConfigEntry, SmmCoordinator
+from .coordinator import SmmCoordinator
 from .errors import translated_errors, validation_error
 from .ordering import OrderRuleError, check_cost, prepare_order
 from .records import TrackedOrder, TrackedRefill
-from .tracking import OrderTracker
 
 CLOSE_TIMEOUT = DEFAULT_TIMEOUT + 10
 """How long an unload waits for requests in flight: their own timeout, plus room to store."""
@@ -79,20 +78,15 @@ class OrderDesk:
     """Places, refills, cancels and tracks the orders of one loaded entry."""
 
     def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: SmmConfigEntry,
-        client: SmmPanelClient,
-        tracker: OrderTracker,
-        coordinator: SmmCoordinator,
+        self, hass: HomeAssistant, entry: ConfigEntry, coordinator: SmmCoordinator
     ) -> None:
         # Its own references, not the entry's runtime data: a call that started before a
         # reload finishes with the objects it started with, which the unload waits for.
         self._hass = hass
         self._entry = entry
-        self._client = client
-        self._tracker = tracker
         self._coordinator = coordinator
+        self._client = coordinator.client
+        self._tracker = coordinator.tracker
         self._order_lock = asyncio.Lock()
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -171,20 +165,18 @@ class OrderDesk:
                             "duplicate_order", order=order.order_id, service=service.service_id
                         )
             async with self._sending():
-                with translated_errors(self._hass, self._entry):
+                with translated_errors(self._hass, self._entry, self._client.host):
                     placed = await self._client.add(service.service_id, prepared.form)
                 now = dt_util.utcnow()
                 if request.track:
                     await self._tracker.async_track(
                         [
-                            TrackedOrder(
-                                order_id=placed.order_id,
-                                tracked_at=now,
-                                service_id=service.service_id,
-                                service_name=service.name,
+                            TrackedOrder.placed(
+                                placed.order_id,
+                                service,
                                 link=prepared.link,
                                 quantity=prepared.units,
-                                placed_at=now,
+                                at=now,
                                 currency=balance.currency,
                             )
                         ]
@@ -228,7 +220,7 @@ class OrderDesk:
         """The service from the cached catalogue, refetched once when it is not there."""
         catalogue = self._tracker.catalogue
         if catalogue is None or service_id not in catalogue.services:
-            with translated_errors(self._hass, self._entry):
+            with translated_errors(self._hass, self._entry, self._client.host):
                 catalogue = await self._coordinator.async_refresh_catalogue()
         if (service := catalogue.services.get(service_id)) is None:
             raise validation_error("unknown_service", service=service_id)
@@ -239,7 +231,7 @@ class OrderDesk:
     async def async_refill(self, order_ids: list[str]) -> dict[str, RefillResult]:
         """Request refills; created refills of tracked orders become tracked too."""
         async with self._sending():
-            with translated_errors(self._hass, self._entry):
+            with translated_errors(self._hass, self._entry, self._client.host):
                 results = await self._client.refill_many(order_ids)
             now = dt_util.utcnow()
             created = [
@@ -256,7 +248,7 @@ class OrderDesk:
     async def async_cancel(self, order_ids: list[str]) -> dict[str, CancelResult]:
         """Request cancellations; the orders change on a later poll."""
         async with self._sending():
-            with translated_errors(self._hass, self._entry):
+            with translated_errors(self._hass, self._entry, self._client.host):
                 results = await self._client.cancel_many(order_ids)
         if any(not isinstance(result, ItemError) for result in results.values()):
             await self._async_refresh()
@@ -268,7 +260,7 @@ class OrderDesk:
         """Track orders placed elsewhere, each checked with the panel first."""
         fallback = self._coordinator.data.balance.currency
         async with self._sending():
-            with translated_errors(self._hass, self._entry):
+            with translated_errors(self._hass, self._entry, self._client.host):
                 results = await self._client.status_many(order_ids)
             now = dt_util.utcnow()
             await self._tracker.async_track(

@@ -17,7 +17,7 @@ from typing import Any
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType
 
-from .api import OrderState, OrderStatus, RefillState
+from .api import OrderState, OrderStatus, RefillState, Service
 from .storage import format_time, opt_int, opt_str, parse_time
 
 
@@ -42,6 +42,29 @@ class TrackedOrder:
     error_count: int = 0
     finished_at: datetime | None = None
     refill_id: str | None = None
+
+    @classmethod
+    def placed(
+        cls,
+        order_id: str,
+        service: Service,
+        *,
+        link: str | None,
+        quantity: int | None,
+        at: datetime,
+        currency: str | None,
+    ) -> TrackedOrder:
+        """An order just placed through Home Assistant, tracked from that moment."""
+        return cls(
+            order_id=order_id,
+            tracked_at=at,
+            placed_at=at,
+            service_id=service.service_id,
+            service_name=service.name,
+            link=link,
+            quantity=quantity,
+            currency=currency,
+        )
 
     @classmethod
     def from_status(

@@ -19,9 +19,10 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .api import OrderState
 from .const import DOMAIN
-from .coordinator import SmmConfigEntry, SmmCoordinator
+from .coordinator import SmmCoordinator, SmmData
 from .entity import SmmEntity
 from .records import TrackedOrder, TrackedRefill
+from .runtime import SmmConfigEntry
 
 PARALLEL_UPDATES = 0
 ORDER_KEY_PREFIX = "order_"
@@ -29,9 +30,9 @@ ORDER_KEY_PREFIX = "order_"
 
 @dataclass(frozen=True, kw_only=True)
 class SmmSensorEntityDescription(SensorEntityDescription):
-    """A summary sensor, read from the coordinator."""
+    """A summary sensor, read from the coordinator's snapshot."""
 
-    value_fn: Callable[[SmmCoordinator], Decimal | int | None]
+    value_fn: Callable[[SmmData], Decimal | int | None]
 
 
 SUMMARY_SENSORS: tuple[SmmSensorEntityDescription, ...] = (
@@ -41,14 +42,21 @@ SUMMARY_SENSORS: tuple[SmmSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.MONETARY,
         state_class=SensorStateClass.TOTAL,
         suggested_display_precision=2,
-        value_fn=lambda coordinator: coordinator.data.balance.amount,
+        value_fn=lambda data: data.balance.amount,
     ),
     SmmSensorEntityDescription(
         key="active_orders",
         translation_key="active_orders",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda coordinator: len(coordinator.tracker.active_orders()),
+        value_fn=SmmData.active_orders,
     ),
+)
+
+ORDER_SENSOR = SensorEntityDescription(
+    key="order",
+    translation_key="order",
+    device_class=SensorDeviceClass.ENUM,
+    options=[state.value for state in OrderState],
 )
 
 
@@ -59,14 +67,13 @@ async def async_setup_entry(
 ) -> None:
     """Add the summary sensors, and order sensors as orders become tracked."""
     coordinator = entry.runtime_data.coordinator
-    tracker = entry.runtime_data.tracker
     async_add_entities(SmmSummarySensor(coordinator, d) for d in SUMMARY_SENSORS)
 
     registry = er.async_get(hass)
     order_prefix = f"{entry.entry_id}_{ORDER_KEY_PREFIX}"
     for stale in er.async_entries_for_config_entry(registry, entry.entry_id):
         order_id = stale.unique_id.removeprefix(order_prefix)
-        if stale.unique_id.startswith(order_prefix) and order_id not in tracker.orders:
+        if stale.unique_id.startswith(order_prefix) and order_id not in coordinator.data.orders:
             registry.async_remove(stale.entity_id)
 
     known: set[str] = set()
@@ -74,19 +81,19 @@ async def async_setup_entry(
     @callback
     def sync_order_entities() -> None:
         """Add entities for newly tracked orders; remove those of untracked ones."""
-        for order_id in known - tracker.orders.keys():
+        orders = coordinator.data.orders
+        for order_id in known - orders.keys():
             known.discard(order_id)
             unique_id = f"{order_prefix}{order_id}"
             if entity_id := registry.async_get_entity_id("sensor", DOMAIN, unique_id):
                 registry.async_remove(entity_id)
-        new = [order_id for order_id in tracker.orders if order_id not in known]
+        new = [order_id for order_id in orders if order_id not in known]
         known.update(new)
         if new:
             async_add_entities(SmmOrderSensor(coordinator, order_id) for order_id in new)
-        coordinator.async_update_listeners()
 
     sync_order_entities()
-    entry.async_on_unload(tracker.async_add_listener(sync_order_entities))
+    entry.async_on_unload(coordinator.async_add_listener(sync_order_entities))
 
 
 class SmmSummarySensor(SmmEntity, SensorEntity):
@@ -102,7 +109,7 @@ class SmmSummarySensor(SmmEntity, SensorEntity):
 
     @property
     def native_value(self) -> Decimal | int | None:
-        return self.entity_description.value_fn(self.coordinator)
+        return self.entity_description.value_fn(self.coordinator.data)
 
     @property
     def native_unit_of_measurement(self) -> str | None:
@@ -112,53 +119,51 @@ class SmmSummarySensor(SmmEntity, SensorEntity):
 
 
 class SmmOrderSensor(SmmEntity, SensorEntity):
-    """One tracked order: its normalised status, with the details as attributes."""
+    """One tracked order: its normalised status, with the details as attributes.
 
-    _attr_device_class = SensorDeviceClass.ENUM
-    _attr_translation_key = "order"
+    It shows the records it last wrote, and writes again only when the snapshot holds other
+    ones (or availability changed): with 10 000 orders, a poll that moved one order writes one
+    state.
+    """
+
+    entity_description = ORDER_SENSOR
 
     def __init__(self, coordinator: SmmCoordinator, order_id: str) -> None:
         super().__init__(coordinator, f"{ORDER_KEY_PREFIX}{order_id}")
         self._order_id = order_id
-        self._attr_options = [state.value for state in OrderState]
         self._attr_translation_placeholders = {"order_id": order_id}
-        self._written: tuple[TrackedOrder | None, TrackedRefill | None, bool] | None = None
+        self._shown = self._current()
 
-    @property
-    def _order(self) -> TrackedOrder | None:
-        return self.coordinator.tracker.orders.get(self._order_id)
+    def _current(self) -> tuple[TrackedOrder | None, TrackedRefill | None, bool]:
+        data = self.coordinator.data
+        order = data.orders.get(self._order_id)
+        refill = data.refill_of(order) if order is not None else None
+        return order, refill, self.coordinator.last_update_success
 
     @property
     def available(self) -> bool:
-        return super().available and self._order is not None
+        order, _, success = self._shown
+        return success and order is not None
 
     @property
     def native_value(self) -> str | None:
-        order = self._order
+        order = self._shown[0]
         return order.state.value if order is not None and order.state is not None else None
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        order = self._order
+        order, refill, _ = self._shown
         if order is None:
             return {}
-        refill = self.coordinator.tracker.refill_of(order)
         return order.as_attributes(refill, self.coordinator.data.balance.currency)
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Write only when this order (or availability) changed: 10 000 orders stay cheap."""
-        written = self._fingerprint()
-        if written != self._written:
-            self._written = written
-            self.async_write_ha_state()
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
-        self._written = self._fingerprint()
+        self._shown = self._current()  # a poll may have landed since __init__
 
-    def _fingerprint(self) -> tuple[TrackedOrder | None, TrackedRefill | None, bool]:
-        """What the written state depends on; records are immutable, so this is cheap."""
-        order = self._order
-        refill = self.coordinator.tracker.refill_of(order) if order else None
-        return order, refill, self.available
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        current = self._current()
+        if current != self._shown:
+            self._shown = current
+            self.async_write_ha_state()

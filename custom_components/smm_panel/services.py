@@ -35,12 +35,12 @@ from homeassistant.util.json import JsonObjectType, JsonValueType
 import voluptuous as vol
 
 from .action_fields import SECTIONS, filter_text, flag, ids, order_fields, service_id
-from .api import ItemError, OrderStatus, RefillCreated
+from .api import CancelResult, ItemError, OrderStatus, RefillCreated, RefillResult
 from .const import DOMAIN, LOGGER
-from .coordinator import SmmConfigEntry
 from .errors import translated_errors
 from .ordering import ORDER_FIELDS, normalize_type
-from .orders import OrderRequest
+from .orders import OrderDesk, OrderRequest
+from .runtime import SmmConfigEntry
 
 SERVICE_ADD_ORDER: Final = "add_order"
 SERVICE_REFILL_ORDERS: Final = "refill_orders"
@@ -144,32 +144,32 @@ async def _add_order(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
 
 async def _refill_orders(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     """Request refills; created refills of tracked orders become tracked too."""
-    await _require_admin(hass, call)
-    entry = _loaded_entry(hass, call)
-    order_ids = ids(call.data, ATTR_ORDERS)
-    results = await entry.runtime_data.desk.async_refill(order_ids)
-    items: list[JsonValueType] = [
-        {"order": result.order_id, "refill": result.refill_id}
-        if isinstance(result, RefillCreated)
-        else {"order": result.item_id, "error": result.error}
-        for result in (results[order_id] for order_id in order_ids)
-    ]
-    return {"refills": items}
+    desk, order_ids = await _order_action(hass, call)
+    results = await desk.async_refill(order_ids)
+    return {"refills": [_order_row(results[order_id]) for order_id in order_ids]}
 
 
 async def _cancel_orders(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     """Request cancellations; the orders change on a later poll."""
+    desk, order_ids = await _order_action(hass, call)
+    results = await desk.async_cancel(order_ids)
+    return {"cancels": [_order_row(results[order_id]) for order_id in order_ids]}
+
+
+async def _order_action(hass: HomeAssistant, call: ServiceCall) -> tuple[OrderDesk, list[str]]:
+    """What a money-moving action on existing orders needs: an admin, the desk, the ids."""
     await _require_admin(hass, call)
     entry = _loaded_entry(hass, call)
-    order_ids = ids(call.data, ATTR_ORDERS)
-    results = await entry.runtime_data.desk.async_cancel(order_ids)
-    items: list[JsonValueType] = [
-        {"order": result.item_id, "error": result.error}
-        if isinstance(result, ItemError)
-        else {"order": result.order_id, "canceled": True}
-        for result in (results[order_id] for order_id in order_ids)
-    ]
-    return {"cancels": items}
+    return entry.runtime_data.desk, ids(call.data, ATTR_ORDERS)
+
+
+def _order_row(result: RefillResult | CancelResult) -> JsonValueType:
+    """One order's line in a refill or cancel answer."""
+    if isinstance(result, ItemError):
+        return {"order": result.item_id, "error": result.error}
+    if isinstance(result, RefillCreated):
+        return {"order": result.order_id, "refill": result.refill_id}
+    return {"order": result.order_id, "canceled": True}
 
 
 # -- reads -----------------------------------------------------------------------------
@@ -186,7 +186,7 @@ async def _get_order_status(hass: HomeAssistant, call: ServiceCall) -> ServiceRe
             orders[order.order_id] = order.as_status(fallback)
         return {"orders": orders}
     order_ids = ids(call.data, ATTR_ORDERS)
-    with translated_errors(hass, entry):
+    with translated_errors(hass, entry, entry.runtime_data.client.host):
         results = await runtime.client.status_many(order_ids)
     for order_id in order_ids:
         result = results[order_id]
@@ -200,7 +200,7 @@ async def _get_refill_status(hass: HomeAssistant, call: ServiceCall) -> ServiceR
     """Ask the panel about refills."""
     entry = _loaded_entry(hass, call)
     refill_ids = ids(call.data, ATTR_REFILLS)
-    with translated_errors(hass, entry):
+    with translated_errors(hass, entry, entry.runtime_data.client.host):
         results = await entry.runtime_data.client.refill_status_many(refill_ids)
     refills: dict[str, JsonValueType] = {}
     for refill_id in refill_ids:
@@ -222,7 +222,7 @@ async def _get_services(hass: HomeAssistant, call: ServiceCall) -> ServiceRespon
     search = filter_text(call.data, ATTR_SEARCH)
     catalogue = runtime.tracker.catalogue
     if flag(call.data, ATTR_REFRESH, default=False) or catalogue is None:
-        with translated_errors(hass, entry):
+        with translated_errors(hass, entry, entry.runtime_data.client.host):
             catalogue = await runtime.coordinator.async_refresh_catalogue()
     wanted_type = normalize_type(service_type) if service_type is not None else None
     services: list[JsonValueType] = [

@@ -43,7 +43,6 @@ class OrderTracker:
         self.catalogue: Catalogue | None = None
         self.currency: str | None = None
         """The account currency last reported, for balance answers that leave it out."""
-        self.revision = 0
         self._listeners: list[Callable[[], None]] = []
         self._closed = False
 
@@ -97,13 +96,12 @@ class OrderTracker:
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
-        """Be told when the set of tracked orders changes."""
+        """Be told when an action changed tracking (a poll's changes are its own result)."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
     @callback
-    def _membership_changed(self) -> None:
-        self.revision += 1
+    def _changed(self) -> None:
         for listener in list(self._listeners):
             listener()
 
@@ -134,7 +132,7 @@ class OrderTracker:
             self.orders[order.order_id] = order
         if added:
             await self.async_save()
-            self._membership_changed()
+            self._changed()
         return [order.order_id for order in added]
 
     async def async_untrack(self, order_ids: Iterable[str]) -> list[str]:
@@ -142,7 +140,7 @@ class OrderTracker:
         removed = self._drop(order_ids)
         if removed:
             await self.async_save()
-            self._membership_changed()
+            self._changed()
         return removed
 
     async def async_track_refills(self, refills: Iterable[TrackedRefill]) -> None:
@@ -156,8 +154,8 @@ class OrderTracker:
             self.orders[order.order_id] = replace(order, refill_id=refill.refill_id)
             changed = True
         if changed:
-            self.revision += 1
             await self.async_save()
+            self._changed()
 
     @callback
     def async_set_currency(self, currency: str) -> None:
@@ -206,7 +204,6 @@ class OrderTracker:
                 if old_refill.state is not None and new_refill.state != old_refill.state:
                     changes.refills.append((old_refill, new_refill))
         if changed:
-            self.revision += 1
             self._schedule_save()
         return changes
 
@@ -221,7 +218,6 @@ class OrderTracker:
         if expired:
             self._drop(expired)
             self._schedule_save()
-            self._membership_changed()
         return expired
 
     def _drop(self, order_ids: Iterable[str]) -> list[str]:

@@ -1,64 +1,18 @@
 """Async client for the SMM panel API v2.
 
-Pure Python on aiohttp: no Home Assistant imports, so it can become a PyPI library.
+Pure Python on aiohttp: no Home Assistant imports, so it can become a PyPI library. Each module
+names its public part in `__all__`; the package offers all of them.
 """
 
-from .client import DEFAULT_TIMEOUT, MAX_BATCH, MAX_IN_FLIGHT, SmmPanelClient
-from .exceptions import (
-    SmmAuthError,
-    SmmConnectionError,
-    SmmError,
-    SmmInvalidResponseError,
-    SmmOrderOutcomeUnknownError,
-    SmmPanelError,
-    SmmRateLimitedError,
-    most_telling,
-)
-from .models import (
-    Balance,
-    CancelRequested,
-    CancelResult,
-    ItemError,
-    OrderStatus,
-    OrderStatusResult,
-    PlacedOrder,
-    RefillCreated,
-    RefillResult,
-    RefillStatus,
-    RefillStatusResult,
-    Service,
-)
+from . import client, exceptions, models, status
+from .client import *
+from .exceptions import *
+from .models import *
 from .scrub import REDACTED
-from .status import OrderState, RefillState, parse_order_state, parse_refill_state
+from .status import *
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "MAX_BATCH",
-    "MAX_IN_FLIGHT",
-    "REDACTED",
-    "Balance",
-    "CancelRequested",
-    "CancelResult",
-    "ItemError",
-    "OrderState",
-    "OrderStatus",
-    "OrderStatusResult",
-    "PlacedOrder",
-    "RefillCreated",
-    "RefillResult",
-    "RefillState",
-    "RefillStatus",
-    "RefillStatusResult",
-    "Service",
-    "SmmAuthError",
-    "SmmConnectionError",
-    "SmmError",
-    "SmmInvalidResponseError",
-    "SmmOrderOutcomeUnknownError",
-    "SmmPanelClient",
-    "SmmPanelError",
-    "SmmRateLimitedError",
-    "most_telling",
-    "parse_order_state",
-    "parse_refill_state",
-]
+__all__ = ["REDACTED"]
+__all__ += client.__all__
+__all__ += exceptions.__all__
+__all__ += models.__all__
+__all__ += status.__all__

@@ -232,13 +232,9 @@ def refill_status(refill_id: str, item: object) -> RefillStatusResult:
 
 def refill_created(order_id: str, item: object) -> RefillResult:
     """One order's refill: an id, or an error at row or value level."""
-    if item is None:
-        return ItemError(item_id=order_id, error=MISSING_FROM_ANSWER)
-    if (message := parsing.error_text(item)) is not None:
-        return ItemError(item_id=order_id, error=message)
-    refill = item.get("refill") if isinstance(item, dict) else item
-    if (message := parsing.error_text(refill)) is not None:
-        return ItemError(item_id=order_id, error=message)
+    refill, refused = _row_value(order_id, item, "refill")
+    if refused is not None:
+        return refused
     refill_id = parsing.item_id(refill)
     if refill_id is None:
         return ItemError(item_id=order_id, error=NO_REFILL_ID)
@@ -247,15 +243,23 @@ def refill_created(order_id: str, item: object) -> RefillResult:
 
 def cancel_requested(order_id: str, item: object) -> CancelResult:
     """One order's cancel request: 1/true/an id means accepted; 0/false/blank, refused."""
-    if item is None:
-        return ItemError(item_id=order_id, error=MISSING_FROM_ANSWER)
-    if (message := parsing.error_text(item)) is not None:
-        return ItemError(item_id=order_id, error=message)
-    accepted = item.get("cancel") if isinstance(item, dict) else item
-    if (message := parsing.error_text(accepted)) is not None:
-        return ItemError(item_id=order_id, error=message)
+    accepted, refused = _row_value(order_id, item, "cancel")
+    if refused is not None:
+        return refused
     if parsing.is_false(accepted) or (
         not parsing.boolean(accepted) and parsing.item_id(accepted) is None
     ):
         return ItemError(item_id=order_id, error="Cannot cancel")
     return CancelRequested(order_id=order_id)
+
+
+def _row_value(item_id: str, item: object, key: str) -> tuple[object, ItemError | None]:
+    """A bulk row's value under `key` (a bare value stands for itself), or the panel's error
+    for the row: missing, or an error text at row or at value level."""
+    if item is None:
+        return None, ItemError(item_id=item_id, error=MISSING_FROM_ANSWER)
+    value = item.get(key) if isinstance(item, dict) else item
+    for part in (item, value):
+        if (message := parsing.error_text(part)) is not None:
+            return None, ItemError(item_id=item_id, error=message)
+    return value, None

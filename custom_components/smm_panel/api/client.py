@@ -38,6 +38,8 @@ from .models import (
 )
 from .scrub import Scrubber
 
+__all__ = ["DEFAULT_TIMEOUT", "MAX_BATCH", "MAX_IN_FLIGHT", "SmmPanelClient"]
+
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30.0
@@ -72,7 +74,9 @@ class SmmPanelClient:
     parsed, so no returned value, error text or exception can show it.
 
     Library API: besides the bulk forms, the single-id methods `status`, `refill` and
-    `refill_status` and the `url` property are kept for scripts and other callers.
+    `refill_status` and the `url` property are kept for scripts and other callers. A single-id
+    method raises SmmPanelError with the panel's refusal ("Incorrect order ID", "Refill not
+    found") and SmmInvalidResponseError for an answer without what it asked for.
     """
 
     def __init__(
@@ -142,11 +146,7 @@ class SmmPanelClient:
         )
 
     async def status(self, order_id: str) -> OrderStatus:
-        """The status of one order.
-
-        The panel's refusal ("Incorrect order ID") raises SmmPanelError; an answer without a
-        readable status raises SmmInvalidResponseError.
-        """
+        """The status of one order."""
         data = await self._read("status", {"order": order_id})
         return answers.single_order_status(order_id, data)
 
@@ -155,11 +155,7 @@ class SmmPanelClient:
         return await self._bulk(order_ids, self._status_batch)
 
     async def refill(self, order_id: str) -> str:
-        """Request a refill of one order and return the refill id (never retried).
-
-        The panel's refusal raises SmmPanelError; an answer without a refill id raises
-        SmmInvalidResponseError.
-        """
+        """Request a refill of one order and return the refill id (never retried)."""
         data = await self._read("refill", {"order": order_id}, retry=False)
         return answers.single_refill(order_id, data)
 
@@ -174,11 +170,7 @@ class SmmPanelClient:
         return await self._bulk(order_ids, self._refill_batch, keep_partial=True)
 
     async def refill_status(self, refill_id: str) -> RefillStatus:
-        """The status of one refill.
-
-        The panel's refusal ("Refill not found") raises SmmPanelError; an answer without a
-        readable status raises SmmInvalidResponseError.
-        """
+        """The status of one refill."""
         data = await self._read("refill_status", {"refill": refill_id})
         return answers.single_refill_status(refill_id, data)
 

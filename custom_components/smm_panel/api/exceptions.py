@@ -7,6 +7,17 @@ host, HTTP status codes and the panel's own texts, and those texts were scrubbed
 
 from __future__ import annotations
 
+__all__ = [
+    "SmmAuthError",
+    "SmmConnectionError",
+    "SmmError",
+    "SmmInvalidResponseError",
+    "SmmOrderOutcomeUnknownError",
+    "SmmPanelError",
+    "SmmRateLimitedError",
+    "most_telling",
+]
+
 
 class SmmError(Exception):
     """Base class of every error the client raises."""

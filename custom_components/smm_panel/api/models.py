@@ -13,6 +13,21 @@ from typing import Any
 
 from .status import OrderState, RefillState
 
+__all__ = [
+    "Balance",
+    "CancelRequested",
+    "CancelResult",
+    "ItemError",
+    "OrderStatus",
+    "OrderStatusResult",
+    "PlacedOrder",
+    "RefillCreated",
+    "RefillResult",
+    "RefillStatus",
+    "RefillStatusResult",
+    "Service",
+]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Balance:
@@ -80,19 +95,12 @@ class Service:
         )
 
     def as_response(self) -> dict[str, Any]:
-        """The shape of a `get_services` answer: the rate as a number, no description."""
-        return {
-            "service": self.service_id,
-            "name": self.name,
-            "type": self.type,
-            "category": self.category,
-            "rate": float(self.rate),
-            "min": self.min,
-            "max": self.max,
-            "refill": self.refill,
-            "cancel": self.cancel,
-            "dripfeed": self.dripfeed,
-        }
+        """The shape of a `get_services` answer: the stored one, with the rate as a number
+        and no description."""
+        shape = self.as_stored()
+        del shape["description"]
+        shape["rate"] = float(self.rate)
+        return shape
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = ["OrderState", "RefillState", "parse_order_state", "parse_refill_state"]
+
 
 class OrderState(StrEnum):
     """Normalised order status (CONTRACT §5)."""
