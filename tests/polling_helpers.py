@@ -106,6 +106,12 @@ def storage_payload(
     }
 
 
+def stored_data(hass_storage: dict[str, Any]) -> dict[str, Any]:
+    """What the entry's storage file holds now."""
+    data: dict[str, Any] = hass_storage[STORAGE_KEY]["data"]
+    return data
+
+
 def seed_storage(
     hass_storage: dict[str, Any],
     orders: list[TrackedOrder] | None = None,
@@ -116,9 +122,35 @@ def seed_storage(
     hass_storage[STORAGE_KEY] = storage_payload(orders, refills, catalogue)
 
 
+def seed_orders(
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    count: int,
+    *,
+    site: str = "x.example",
+    service: str = SERVICE_FOLLOWERS,
+    status: str | None = None,
+) -> list[str]:
+    """Place `count` orders on the panel (https://{site}/1 …) and store them as tracked; ids."""
+    order_ids = [
+        panel.create_order(service, f"https://{site}/{n}", status=status)
+        for n in range(1, count + 1)
+    ]
+    seed_storage(hass_storage, [tracked_order(order_id) for order_id in order_ids])
+    return order_ids
+
+
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Add and set up the entry (request `freezer` in the test before calling this)."""
     entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def restart_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Unload the entry and set it up again: a restart reading the storage as it is now."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
@@ -127,8 +159,7 @@ async def setup_with_order(
     hass: HomeAssistant, entry: MockConfigEntry, panel: FakePanel, hass_storage: dict[str, Any]
 ) -> str:
     """Place an order on the panel, store it as tracked and set the entry up; its id."""
-    order_id = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/1")
-    seed_storage(hass_storage, [tracked_order(order_id)])
+    (order_id,) = seed_orders(panel, hass_storage, 1)
     await setup_entry(hass, entry)
     return order_id
 

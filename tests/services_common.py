@@ -1,4 +1,4 @@
-"""Helpers shared by the action tests: calling an action, reading an entry's runtime data."""
+"""Helpers shared by the action tests: calling an action, a valid order, an entry's runtime data."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.const import DOMAIN
-from custom_components.smm_panel.coordinator import SmmRuntimeData
+from custom_components.smm_panel.runtime import SmmRuntimeData
 from tests import polling_helpers
+from tests.fake_panel import SERVICE_FOLLOWERS
 from tests.polling_helpers import state_of
 
 ENTRY_ID = polling_helpers.ENTRY_ID  # one definition of the test entry's id, re-exported
 LINK = "https://www.instagram.com/example"
+FOLLOWERS: dict[str, object] = {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 1000}
+"""A valid add_order call: 1000 Instagram followers (0.90 USD)."""
 PANEL_ACTION: dict[str, str | None] = {
     "add_order": "add",
     "refill_orders": "refill",

@@ -58,26 +58,21 @@ async def test_on_and_off(
     assert state_of(hass, LOW_BALANCE).state == STATE_UNAVAILABLE
 
 
-async def test_absent_without_threshold(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
+@pytest.mark.usefixtures("setup_integration")
+async def test_absent_without_threshold(hass: HomeAssistant) -> None:
     """The default threshold 0 means no such sensor."""
-    await setup_entry(hass, config_entry)
     assert hass.states.get(LOW_BALANCE) is None
 
 
 @pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 500}])
 async def test_removed_when_threshold_back_to_zero(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    setup_integration: MockConfigEntry,
     panel: FakePanel,
-    freezer: FrozenDateTimeFactory,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """Options change → reload; threshold 0 removes the sensor from the registry."""
-    await setup_entry(hass, config_entry)
+    config_entry = setup_integration
     assert state_of(hass, LOW_BALANCE).state == STATE_ON
     assert entity_registry.async_get(LOW_BALANCE) is not None
     panel.reset_stats()

@@ -1,18 +1,27 @@
-"""Tests of the config flow, the reauth and reconfigure steps and the options flow.
+"""The config flow (config_flow.py): the user, reauth and reconfigure steps, the options flow.
 
 The connection test runs the real client over real HTTP against the fake panel; only the
 cases that cannot run here (an https panel, an unexpected exception) patch the client.
+
+Then any input (Hypothesis, helpers in tests/property_helpers.py): every step and the options
+form end in an entry created or updated, the form shown again with a translated error, an
+abort of the contract, or Home Assistant's schema refusal (`InvalidData`); a refused URL
+contacts nothing. And a megabyte API key, refused unsent without blocking the event loop
+(tests/loop_watch.py). Every exception text produced there, and every form as the frontend
+receives it, is checked for the API key (the conftest canary).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+import contextlib
 import json
 import math
 from pathlib import Path
 import re
 from typing import Any
 from unittest.mock import AsyncMock, patch
+from urllib.parse import urlsplit
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
@@ -24,14 +33,16 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType, InvalidData, UnknownFlow
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from hypothesis import example, given, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.smm_panel.api import SmmPanelClient
+from custom_components.smm_panel.api import Balance, SmmConnectionError, SmmPanelClient
 from custom_components.smm_panel.config_flow import (
+    MAX_API_KEY_LENGTH,
     OPTIONS_SCHEMA,
     REAUTH_SCHEMA,
     RECONFIGURE_SCHEMA,
@@ -49,10 +60,25 @@ from custom_components.smm_panel.const import (
     DEFAULT_SCAN_INTERVAL,
     DEFAULT_URL,
     DOMAIN,
+    MAX_FINISHED_ORDER_RETENTION,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
 )
 from tests.conftest import API_KEY as KEY
 from tests.fake_panel import FakePanel, Fault
 from tests.flow_json import frontend_json
+from tests.loop_watch import LoopWatch
+from tests.property_helpers import (
+    NUMBERS,
+    SCALARS,
+    assert_no_key,
+    # Under the name the tests' decorators have always had: Hypothesis derives a
+    # derandomized test's seed from its source, decorators included.
+    derandomized as _examples,
+    mostly,
+    outcome,
+    reseed_random,
+)
 
 OTHER_KEY = "another-account-key"
 
@@ -856,3 +882,549 @@ def test_flow_translations(language: str) -> None:
             assert placeholders <= PLACEHOLDERS[path[2]], path
         else:  # errors and aborts can be shown by any config step
             assert placeholders <= {"example_url"}, path
+
+
+# -- any input -------------------------------------------------------------------------------
+
+# Not covered: option values that are Python ints beyond a float's range (10**400). They cannot
+# arrive from the frontend or the REST API (orjson reads such numbers as floats or refuses
+# them); from Python code they crash Home Assistant's own NumberSelector with OverflowError,
+# in every integration that uses it.
+
+EN = json.loads((TRANSLATIONS / "en.json").read_text(encoding="utf-8"))
+CONFIG_ERRORS: frozenset[str] = frozenset(EN["config"]["error"])
+CONFIG_ABORTS: frozenset[str] = frozenset(EN["config"]["abort"])
+
+FLOW_FIELDS: dict[str, tuple[str, ...]] = {
+    "user": (CONF_URL, CONF_API_KEY),
+    "reauth_confirm": (CONF_API_KEY,),
+    "reconfigure": (CONF_URL, CONF_API_KEY),
+}
+URL_ERRORS = frozenset({"invalid_url", "insecure_url"})
+PANEL_ANSWERED = frozenset({"invalid_auth", "cannot_connect", "invalid_response"})
+OLD_KEY = "old-key"
+PORT = "{port}"
+"""Replaced by the fake panel's port in every URL an example uses."""
+
+NOT_TEXT = st.one_of(
+    st.none(),
+    st.booleans(),
+    NUMBERS,
+    st.lists(st.text(max_size=4), max_size=2),
+    st.dictionaries(st.text(max_size=4), st.text(max_size=4), max_size=1),
+)
+PADDING = st.sampled_from(["", "", " ", "\t", "\n", " \u00a0", "\u200b"])
+SCHEMES = st.sampled_from(
+    ["https", "http", "HTTPS", "Http", "ftp", "file", "javascript", "", "h ttps", "httpss"]
+)
+SEPARATORS = st.sampled_from(["://", "://", "://", ":/", ":", "//", ":///", ":\\\\"])
+CREDENTIALS = st.sampled_from(["", "", "", "user@", "user:pw@", f"user:{KEY}@", "@", ":@", "a@b@"])
+HOSTS = st.one_of(
+    st.sampled_from(
+        [
+            "127.0.0.1",
+            "localhost",
+            "LOCALHOST",
+            "[::1]",
+            "[::1",
+            "::1",
+            "smmpllus.com",
+            "SMMPLLUS.com.",
+            "bücher.example",
+            "xn--bcher-kva.example",
+            "exa mple.com",
+            "-bad.com",
+            "bad-.com",
+            "a..b",
+            f"{'a' * 64}.com",
+            ".".join(["a" * 63] * 5),
+            "192.168.1.10",
+            "999.1.1.1",
+            "[fe80::1%25eth0]",
+            "[v1.x]",
+            "ex_ample.com",
+            "ex%41mple.com",
+            "*.example",
+            "\u0661\u0662\u0667.\u0660.\u0660.\u0661",  # 127.0.0.1 in Arabic-Indic digits
+            "",
+        ]
+    ),
+    st.text(max_size=10),
+)
+PORTS = st.sampled_from(
+    ["", "", f":{PORT}", f":{PORT}", ":443", ":0", ":65535", ":65536", ":99999", ":abc", ":",
+     ":-1", ":+80", ":\uff18\uff10", "::1"]
+)  # fmt: skip
+PATHS = st.one_of(
+    st.sampled_from(["", "/", "/api/v2", "/api/v2", "/api/v2/", "/API/V2", "/api v2", "/ä", "//"]),
+    st.text(max_size=10).map(lambda text: f"/{text}"),
+)
+TAILS = st.sampled_from(["", "", "", "?", f"?key={KEY}", "#top", "?a=b#c", "/#"])
+
+
+@st.composite
+def built_urls(draw: st.DrawFn) -> str:
+    """A URL assembled from likely and unlikely parts."""
+    parts = (PADDING, SCHEMES, SEPARATORS, CREDENTIALS, HOSTS, PORTS, PATHS, TAILS, PADDING)
+    return "".join(draw(part) for part in parts)
+
+
+PANEL_URLS = st.builds(
+    "{}{}://127.0.0.1:{}/api/v2{}{}".format,
+    PADDING,
+    st.sampled_from(["http", "HTTP", "Http"]),
+    st.just(PORT),
+    st.sampled_from(["", "/", "//"]),
+    PADDING,
+)
+LONG_URLS = st.sampled_from(
+    [
+        f"https://{'a' * 3000}.com/api/v2",
+        f"https://{'a.' * 1500}com/api/v2",
+        f"https://smmpllus.com/{'p' * 10_000}",
+        f"http://127.0.0.1:{PORT}/api/v2/{'p' * 10_000}",
+        f"http://127.0.0.1:{PORT}/api/v2?{'q' * 10_000}",
+    ]
+)
+PLAUSIBLE_URLS = st.builds(
+    "{}://{}{}{}{}".format,
+    st.sampled_from(["https", "http"]),
+    st.sampled_from(
+        ["smmpllus.com", "localhost", "[::1]", "127.0.0.1", "192.168.1.10", "bücher.example"]
+    ),
+    st.sampled_from(["", ":8080", f":{PORT}"]),
+    st.sampled_from(["/api/v2", "", "/"]),
+    st.sampled_from(["", "", "", "?key=1", "#x"]),
+)
+URLS = mostly(
+    st.one_of(PANEL_URLS, PLAUSIBLE_URLS),
+    st.one_of(built_urls(), st.text(max_size=30), LONG_URLS, NOT_TEXT),
+)
+KEYS = mostly(
+    st.sampled_from([KEY, KEY, f" {KEY}\n", KEY.upper(), OLD_KEY, OTHER_KEY, "", " \t"]),
+    st.one_of(
+        st.text(max_size=20),
+        st.text(min_size=100, max_size=2_000),
+        st.sampled_from(["k" * MAX_API_KEY_LENGTH, "ключ" * MAX_API_KEY_LENGTH]),
+        NOT_TEXT,
+    ),
+)
+
+
+@st.composite
+def flow_inputs(draw: st.DrawFn, step: str) -> dict[str, Any]:
+    """A form submission of `step`: its fields (any of them missing), rarely an extra one."""
+    optional: dict[str, st.SearchStrategy[Any]] = {CONF_API_KEY: KEYS}
+    if CONF_URL in FLOW_FIELDS[step]:
+        optional[CONF_URL] = URLS
+    if draw(st.sampled_from((False, False, False, False, False, True))):
+        optional["extra"] = SCALARS
+    user_input = draw(st.fixed_dictionaries({}, optional=optional))
+    # Mostly complete: a missing field is one refusal, not the subject of every example.
+    if draw(st.sampled_from((True, True, True, False))):
+        for name in FLOW_FIELDS[step]:
+            user_input.setdefault(name, draw(optional[name]))
+    return user_input
+
+
+_PANEL_URL = f"http://127.0.0.1:{PORT}/api/v2"
+_URL_CASES: tuple[dict[str, Any], ...] = (
+    # One of each outcome, whatever the search finds (Hypothesis versions differ).
+    {CONF_URL: "http://smmpllus.com/api/v2", CONF_API_KEY: KEY},
+    {CONF_URL: f"https://user:{KEY}@smmpllus.com/api/v2", CONF_API_KEY: KEY},
+    {CONF_URL: "https://smmpllus.com/api/v2", CONF_API_KEY: KEY},
+    {CONF_URL: _PANEL_URL, CONF_API_KEY: OTHER_KEY},
+    {CONF_URL: _PANEL_URL, CONF_API_KEY: "wrong-key"},
+    {CONF_URL: _PANEL_URL, CONF_API_KEY: f" {KEY} "},
+    {CONF_URL: ["not", "text"], CONF_API_KEY: KEY},
+)
+FLOW_EXAMPLES: dict[str, tuple[dict[str, Any], ...]] = {
+    "user": _URL_CASES,
+    "reconfigure": _URL_CASES,
+    "reauth_confirm": (
+        {CONF_API_KEY: KEY},
+        {CONF_API_KEY: OTHER_KEY},
+        {CONF_API_KEY: "wrong-key"},
+        {CONF_API_KEY: None},
+    ),
+}
+
+
+def _shown(hass: HomeAssistant, result: ConfigFlowResult, *, options: bool = False) -> None:
+    """The form as Home Assistant's flow view sends it to the frontend: it converts (else
+    the dialog fails to open), and nothing in it shows the API key (a refused URL is
+    offered back without the credentials or query that may hold it)."""
+    shown = frontend_json(hass, result, options=options)
+    assert KEY not in shown
+
+
+@pytest.fixture
+async def flow_entries(hass: HomeAssistant, panel_url: str) -> AsyncIterator[MockConfigEntry]:
+    """The entry reauth and reconfigure change, plus another account on the same panel.
+
+    The integration's setup and unload are stood in for (the flows are the subject).
+    """
+    with (
+        patch("custom_components.smm_panel.async_setup_entry", return_value=True),
+        patch("custom_components.smm_panel.async_unload_entry", return_value=True),
+    ):
+        MockConfigEntry(
+            domain=DOMAIN,
+            title="127.0.0.1",
+            data={CONF_URL: panel_url, CONF_API_KEY: OTHER_KEY},
+        ).add_to_hass(hass)
+        entry = MockConfigEntry(
+            domain=DOMAIN, title="127.0.0.1", data={CONF_URL: panel_url, CONF_API_KEY: OLD_KEY}
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        yield entry
+        for loaded in hass.config_entries.async_entries(DOMAIN):
+            if loaded.state is ConfigEntryState.LOADED:
+                assert await hass.config_entries.async_unload(loaded.entry_id)
+
+
+@pytest.fixture
+def balance_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URL of every connection test a flow makes.
+
+    Tests to 127.0.0.1 really go out (to the fake panel, or to a closed port); any other
+    host is answered as unreachable, so no example ever touches the network.
+    """
+    calls: list[str] = []
+    real_balance = SmmPanelClient.balance
+
+    async def balance(self: SmmPanelClient) -> Balance:
+        calls.append(self.url)
+        if urlsplit(self.url).hostname == "127.0.0.1":
+            return await real_balance(self)
+        raise SmmConnectionError(f"{self.host} is not reachable from the tests")
+
+    monkeypatch.setattr(SmmPanelClient, "balance", balance)
+    return calls
+
+
+def _is_schema_refusal(step: str, user_input: dict[str, Any]) -> bool:
+    """Whether the form's schema refuses the input: an unknown or missing field, or not text."""
+    fields = FLOW_FIELDS[step]
+    required = fields if step != "user" else (CONF_API_KEY,)
+    return (
+        any(name not in fields for name in user_input)
+        or any(name not in user_input for name in required)
+        or any(not isinstance(value, str) for value in user_input.values())
+    )
+
+
+@pytest.mark.parametrize(
+    ("step", "examples"), [("user", 250), ("reauth_confirm", 100), ("reconfigure", 200)]
+)
+def test_config_flow_never_fails_unexpectedly(
+    hass: HomeAssistant,
+    panel: FakePanel,
+    panel_url: str,
+    flow_entries: MockConfigEntry,
+    balance_calls: list[str],
+    step: str,
+    examples: int,
+) -> None:
+    """Any input: an entry created or updated, the form again with a translated error, an
+    abort of the contract, or the schema's refusal. A refused URL contacts nothing."""
+    loop = hass.loop
+    entry = flow_entries
+    original = dict(entry.data)
+    port = str(urlsplit(panel_url).port)
+    fixed = {other.entry_id for other in hass.config_entries.async_entries(DOMAIN)}
+    # The keys whose entry (on the panel's URL) a submission may collide with.
+    known_keys = {OLD_KEY, OTHER_KEY} if step == "user" else {OTHER_KEY}
+    outcomes: set[str] = set()
+
+    async def start() -> ConfigFlowResult:
+        form: ConfigFlowResult
+        if step == "user":
+            form = await hass.config_entries.flow.async_init(
+                DOMAIN, context={"source": SOURCE_USER}
+            )
+        elif step == "reauth_confirm":
+            form = await entry.start_reauth_flow(hass)
+        else:
+            form = await entry.start_reconfigure_flow(hass)
+        return form
+
+    async def reset() -> None:
+        for other in hass.config_entries.async_entries(DOMAIN):
+            if other.entry_id not in fixed:  # created by an earlier example
+                await hass.config_entries.async_remove(other.entry_id)
+        hass.config_entries.async_update_entry(entry, data=original, title="127.0.0.1")
+        await hass.async_block_till_done()
+        panel.reset_stats()
+        balance_calls.clear()
+
+    async def attempt(raw_input: dict[str, Any]) -> None:
+        reseed_random()
+        await reset()
+        user_input = {
+            name: value.replace(PORT, port) if isinstance(value, str) else value
+            for name, value in raw_input.items()
+        }
+        form = await start()
+        assert form["type"] is FlowResultType.FORM
+        assert form["step_id"] == step
+        _shown(hass, form)
+        result = await outcome(
+            hass.config_entries.flow.async_configure(form["flow_id"], user_input)
+        )
+        try:
+            judge(user_input, result)
+        finally:
+            with contextlib.suppress(UnknownFlow):  # finished flows are gone already
+                hass.config_entries.flow.async_abort(form["flow_id"])
+
+    def judge(user_input: dict[str, Any], result: ConfigFlowResult | Exception) -> None:
+        if _is_schema_refusal(step, user_input):
+            assert isinstance(result, InvalidData), repr(result)
+            assert set(result.schema_errors) <= {*FLOW_FIELDS[step], "base"}, result.schema_errors
+            assert_no_key(result)
+            assert not balance_calls
+            assert sum(panel.counts.values()) == 0
+            outcomes.add("schema")
+            return
+        assert not isinstance(result, Exception), repr(result)
+        key = user_input[CONF_API_KEY].strip()
+        sent = len(balance_calls)
+        if result["type"] is FlowResultType.FORM:
+            _shown(hass, result)
+            assert result["step_id"] == step
+            errors = result["errors"]
+            assert errors is not None
+            assert set(errors) == {"base"}, errors
+            error = errors["base"]
+            assert error in CONFIG_ERRORS
+            assert error != "unknown", "an unexpected exception in the connection test"
+            if error in URL_ERRORS or not key or len(key) > MAX_API_KEY_LENGTH:
+                assert error in URL_ERRORS or error == "invalid_auth"
+                assert sent == 0, balance_calls
+                assert sum(panel.counts.values()) == 0
+            else:
+                assert error in PANEL_ANSWERED
+                assert 1 <= sent <= 2, balance_calls  # a connection error is retried once
+                if error == "invalid_auth":
+                    assert panel.counts["balance"] == 1
+                    assert key != KEY
+            outcomes.add(error)
+            return
+        if result["type"] is FlowResultType.ABORT:
+            reason = result["reason"]
+            assert reason in CONFIG_ABORTS
+            if reason == "already_configured":
+                assert key in known_keys
+                assert sent == 0
+            else:
+                assert reason == f"{step.removesuffix('_confirm')}_successful", reason
+                _assert_panel_data(entry.data, panel, panel_url)
+                assert sent == 1
+            outcomes.add(reason)
+            return
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert step == "user"
+        assert result["title"] == "127.0.0.1"
+        _assert_panel_data(result["data"], panel, panel_url)
+        assert sent == 1
+        outcomes.add("created")
+
+    @_examples(examples)
+    @given(raw_input=flow_inputs(step))
+    def check(raw_input: dict[str, Any]) -> None:
+        loop.run_until_complete(attempt(raw_input))
+
+    for raw_input in FLOW_EXAMPLES[step]:
+        check = example(raw_input=raw_input)(check)
+    check()
+    expected = {"schema", "invalid_url", "insecure_url", "invalid_auth", "cannot_connect"}
+    if step == "reauth_confirm":
+        expected = {"schema", "invalid_auth", "reauth_successful", "already_configured"}
+    elif step == "reconfigure":
+        expected |= {"reconfigure_successful", "already_configured"}
+    else:
+        expected |= {"created", "already_configured"}
+    assert expected <= outcomes, outcomes
+
+
+def _assert_panel_data(data: Any, panel: FakePanel, panel_url: str) -> None:
+    """Entry data that can only come from a successful test against the fake panel."""
+    assert dict(data) == {CONF_URL: panel_url, CONF_API_KEY: KEY}
+    assert panel.counts["balance"] == 1
+
+
+OPTION_RANGES: dict[str, tuple[float, float]] = {
+    CONF_SCAN_INTERVAL: (MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL),
+    CONF_LOW_BALANCE_THRESHOLD: (0, math.inf),
+    CONF_MAX_ORDER_COST: (0, math.inf),
+    CONF_FINISHED_ORDER_RETENTION: (0, MAX_FINISHED_ORDER_RETENTION),
+}
+WHOLE_OPTIONS = frozenset({CONF_SCAN_INTERVAL, CONF_FINISHED_ORDER_RETENTION})
+OPTION_DEFAULTS: dict[str, float] = {
+    CONF_SCAN_INTERVAL: 5,
+    CONF_LOW_BALANCE_THRESHOLD: 0.0,
+    CONF_MAX_ORDER_COST: 0.0,
+    CONF_FINISHED_ORDER_RETENTION: 24,
+}
+OPTION_JUNK = st.one_of(
+    # Integers as large as JSON brings them: orjson (the decoder of the frontend's websocket
+    # and of the REST API) reads larger ones as floats or refuses them. An int beyond a
+    # float's range can only come from Python code, and Home Assistant's own NumberSelector
+    # then raises OverflowError, in every integration.
+    st.integers(min_value=-(2**64), max_value=2**64),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=1e300),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.sampled_from(
+        ["-1", "-0", "nan", "NaN", "inf", "-inf", "1e400", "0x10", "", " ", "five",
+         "Infinity", "5 minutes", "\u0661\u0662"]
+    ),
+    st.text(max_size=6),
+    st.booleans(),
+    st.none(),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=1),
+)  # fmt: skip
+OPTION_VALUES = mostly(
+    st.one_of(
+        st.integers(min_value=-5, max_value=1_500),
+        st.floats(min_value=-2, max_value=1_500),
+        st.sampled_from(["5", " 5 ", "0.5", "1e3", "1_000", "720", "1440", "1441"]),
+    ),
+    OPTION_JUNK,
+)
+
+
+@st.composite
+def option_inputs(draw: st.DrawFn) -> dict[str, Any]:
+    """Any of the four options with any values; rarely an unknown field too."""
+    optional = dict.fromkeys(OPTION_RANGES, OPTION_VALUES)
+    user_input: dict[str, Any] = draw(st.fixed_dictionaries({}, optional=optional))
+    if draw(st.sampled_from((False, False, False, False, False, True))):
+        user_input["extra"] = 1
+    return user_input
+
+
+def _option_number(name: str, value: object) -> float | None:
+    """The number an option value stands for, or None when the form must refuse it.
+
+    The oracle: what Python reads as a finite float within the contract's range (§2).
+    """
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    low, high = OPTION_RANGES[name]
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+def test_options_form_never_fails_unexpectedly(
+    hass: HomeAssistant, flow_entries: MockConfigEntry, panel: FakePanel
+) -> None:
+    """Any values: saved exactly when all are numbers within the contract's ranges (whole
+    numbers truncated), else the schema refuses precisely the bad fields; nothing is sent."""
+    loop = hass.loop
+    entry = flow_entries
+    outcomes: set[str] = set()
+
+    async def attempt(user_input: dict[str, Any]) -> None:
+        reseed_random()
+        hass.config_entries.async_update_entry(entry, options={})
+        panel.reset_stats()
+        form = await hass.config_entries.options.async_init(entry.entry_id)
+        assert form["type"] is FlowResultType.FORM
+        _shown(hass, form, options=True)
+        result = await outcome(
+            hass.config_entries.options.async_configure(form["flow_id"], user_input)
+        )
+        numbers = {
+            name: _option_number(name, value)
+            for name, value in user_input.items()
+            if name in OPTION_RANGES
+        }
+        # The schema names each bad option; an unknown field is reported under "base".
+        bad = {name for name, number in numbers.items() if number is None}
+        bad |= {"base"} if "extra" in user_input else set()
+        assert sum(panel.counts.values()) == 0
+        if bad:
+            assert isinstance(result, InvalidData), (user_input, result)
+            assert set(result.schema_errors) == bad, result.schema_errors
+            assert entry.options == {}
+            hass.config_entries.options.async_abort(form["flow_id"])
+            outcomes.add("schema")
+            return
+        assert not isinstance(result, Exception), repr(result)
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        expected = {**OPTION_DEFAULTS, **{name: n for name, n in numbers.items() if n is not None}}
+        for name in WHOLE_OPTIONS:
+            expected[name] = int(expected[name])
+            assert isinstance(entry.options[name], int)
+        assert entry.options == expected
+        outcomes.add("saved")
+
+    @_examples(300)
+    @given(user_input=option_inputs())
+    @example(user_input={CONF_SCAN_INTERVAL: "1440", CONF_MAX_ORDER_COST: 1e308})
+    @example(user_input={CONF_LOW_BALANCE_THRESHOLD: "nan", CONF_FINISHED_ORDER_RETENTION: 721})
+    def check(user_input: dict[str, Any]) -> None:
+        loop.run_until_complete(attempt(user_input))
+
+    check()
+    assert outcomes == {"schema", "saved"}
+
+
+# -- huge input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("api_key", "sent"),
+    [
+        ("k" * 1_000_000, 0),
+        ("ключ" * 250_000, 0),
+        ("k" * (MAX_API_KEY_LENGTH + 1), 0),
+        ("k" * MAX_API_KEY_LENGTH, 1),
+    ],
+    ids=["1MB-ascii", "1MB-cyrillic", "over-limit", "at-limit"],
+)
+async def test_huge_api_key_refused_unsent(
+    hass: HomeAssistant,
+    flow_entries: MockConfigEntry,
+    panel: FakePanel,
+    panel_url: str,
+    api_key: str,
+    sent: int,
+) -> None:
+    """A megabyte API key is refused as invalid_auth without being sent (regression: it was
+    posted to the panel; a non-ASCII one outgrew the web server's body limit and was shown as
+    invalid_response, pointing at the URL). A key at the limit is still checked with the
+    panel. The form comes back at once and the loop is never blocked."""
+    panel.reset_stats()
+    flows = (
+        ("user", {CONF_URL: panel_url, CONF_API_KEY: api_key}),
+        ("reconfigure", {CONF_URL: panel_url, CONF_API_KEY: api_key}),
+        ("reauth_confirm", {CONF_API_KEY: api_key}),
+    )
+    for step, user_input in flows:
+        if step == "user":
+            form = await hass.config_entries.flow.async_init(
+                DOMAIN, context={"source": SOURCE_USER}
+            )
+        elif step == "reconfigure":
+            form = await flow_entries.start_reconfigure_flow(hass)
+        else:
+            form = await flow_entries.start_reauth_flow(hass)
+        watch = LoopWatch()
+        result = await watch.measure(
+            hass.config_entries.flow.async_configure(form["flow_id"], user_input)
+        )
+        assert result["type"] is FlowResultType.FORM, result
+        assert result["step_id"] == step
+        assert result["errors"] == {"base": "invalid_auth"}
+        _shown(hass, result)
+        watch.assert_responsive()
+        hass.config_entries.flow.async_abort(form["flow_id"])
+    assert panel.counts["balance"] == sent * len(flows)
+    assert flow_entries.data[CONF_API_KEY] == OLD_KEY

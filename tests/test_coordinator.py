@@ -42,6 +42,8 @@ from tests.polling_helpers import (
     fire_poll,
     flow_sources,
     order_entity,
+    restart_entry,
+    seed_orders,
     seed_storage,
     setup_entry,
     setup_with_order,
@@ -527,6 +529,8 @@ async def test_rate_limited(
     coordinator = config_entry.runtime_data.coordinator
     assert coordinator.last_update_success is False
     assert coordinator.stats.last_error == "127.0.0.1 is rate limiting requests"
+    # The panel's wait rides on the failure (Home Assistant 2025.12+ defers the next poll).
+    assert getattr(coordinator.last_exception, "retry_after", None) == pytest.approx(60, abs=1)
 
     await fire_poll(hass, freezer)
     assert state_of(hass, BALANCE).state == "100.84292"
@@ -573,11 +577,9 @@ async def test_unchanged_poll_writes_nothing(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """No change, no state writes; k changed orders: k order writes plus the summaries."""
-    order_ids = [
-        panel.create_order(SERVICE_VIEWS, f"https://v.example/{i}", status="In progress")
-        for i in range(6)
-    ]
-    seed_storage(hass_storage, [tracked_order(order_id) for order_id in order_ids])
+    order_ids = seed_orders(
+        panel, hass_storage, 6, site="v.example", service=SERVICE_VIEWS, status="In progress"
+    )
     await setup_entry(hass, config_entry)
     changed: list[str] = []
 
@@ -648,10 +650,8 @@ async def test_balance_without_currency_keeps_the_last_known_one(
     await fire_poll(hass, freezer)
     assert state_of(hass, BALANCE).attributes["unit_of_measurement"] == "USD"
 
-    assert await hass.config_entries.async_unload(config_entry.entry_id)
     hass.config.currency = "EUR"  # Home Assistant's own currency is never taken instead
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await restart_entry(hass, config_entry)
     assert state_of(hass, BALANCE).attributes["unit_of_measurement"] == "USD"
     assert hass_storage[STORAGE_KEY]["data"]["currency"] == "USD"
 

@@ -1,4 +1,11 @@
-"""Tests for the pure add_order rules: custom_components.smm_panel.ordering and order_fields."""
+"""Tests for ordering.py: the pure `add_order` rules of `prepare_order` and `check_cost`.
+
+The type table of PROTOCOL.md §3 (required, optional, conditional and refused fields; type
+names in any spelling; unknown types), the order in which the checks fail, each field's
+value as `prepare_order` reads and sends it, the quantity range (list-counted types,
+Subscriptions' `min`/`max`), the cost estimate per kind of type, `check_cost`'s limit and
+balance, `format_decimal`, and properties over arbitrary fields.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +27,6 @@ from custom_components.smm_panel.ordering import (
     MAX_NUMBER,
     MAX_TEXT_LENGTH,
     ORDER_FIELDS,
-    ORDER_RULE_KEYS,
     SERVICE_TYPES,
     SUBSCRIPTION_DELAYS,
     CostKind,
@@ -30,11 +36,11 @@ from custom_components.smm_panel.ordering import (
     check_cost,
     estimate_cost,
     format_decimal,
-    normalize_lines,
     normalize_type,
     prepare_order,
     type_rule,
 )
+from tests.ordering_helpers import SENT, VALID
 
 # PROTOCOL.md §3, written out again independently of the module: type -> (required, optional).
 # Web Traffic's conditional fields (google_keyword, referring_url) are tested on their own.
@@ -62,59 +68,6 @@ EXPECTED: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
 }
 CONDITIONAL: Final = ("google_keyword", "referring_url")
 
-# One valid value per field, and how it is sent.
-VALID: Final[dict[str, object]] = {
-    "link": " https://example.com/p/1 ",
-    "quantity": 100,
-    "runs": 3,
-    "interval": 15,
-    "comments": "Nice!\nGreat",
-    "usernames": ["alice", "bob"],
-    "hashtags": "#one\n#two",
-    "hashtag": "#tag",
-    "username": "alice",
-    "media": "https://example.com/m/1",
-    "answer_number": 2,
-    "groups": "group_a\ngroup_b",
-    "keywords": ["smm panel", "home assistant"],
-    "min": 100,
-    "max": 200,
-    "posts": 5,
-    "old_posts": 2,
-    "delay": 30,
-    "expiry": "31/12/2030",
-    "country": "US",
-    "device": 1,
-    "type_of_traffic": 3,
-    "google_keyword": "smm",
-    "referring_url": "https://ref.example.com",
-}
-SENT: Final[dict[str, str]] = {
-    "link": "https://example.com/p/1",
-    "quantity": "100",
-    "runs": "3",
-    "interval": "15",
-    "comments": "Nice!\nGreat",
-    "usernames": "alice\nbob",
-    "hashtags": "#one\n#two",
-    "hashtag": "#tag",
-    "username": "alice",
-    "media": "https://example.com/m/1",
-    "answer_number": "2",
-    "groups": "group_a\ngroup_b",
-    "keywords": "smm panel\nhome assistant",
-    "min": "100",
-    "max": "200",
-    "posts": "5",
-    "old_posts": "2",
-    "delay": "30",
-    "expiry": "31/12/2030",
-    "country": "US",
-    "device": "1",
-    "type_of_traffic": "3",
-    "google_keyword": "smm",
-    "referring_url": "https://ref.example.com",
-}
 PREPARE_KEYS: Final = frozenset(
     {"missing_field", "field_not_applicable", "invalid_field", "quantity_out_of_range"}
 )
@@ -236,25 +189,6 @@ def test_all_not_applicable_fields_named() -> None:
     err = rule_error(make_service("Package"), fields)
     assert err.key == "field_not_applicable"
     assert err.placeholders["fields"] == "quantity, usernames, expiry"
-
-
-def test_read_fields_gives_a_typed_record() -> None:
-    """Every field is read once into its typed slot; the form is written from that record."""
-    record = read_fields(VALID | {"service": "5", "quantity": "100", "expiry": date(2030, 12, 31)})
-    assert (record.quantity, record.runs, record.interval, record.answer_number) == (100, 3, 15, 2)
-    assert (record.min, record.max, record.posts, record.old_posts) == (100, 200, 5, 2)
-    assert (record.delay, record.device, record.type_of_traffic) == (30, 1, 3)
-    assert record.expiry == date(2030, 12, 31)
-    assert record.link == "https://example.com/p/1"
-    assert record.lines["usernames"] == ("alice", "bob")
-    assert set(record.lines) == LIST_FIELDS
-    texts = {"link", "hashtag", "username", "media", "country", "google_keyword", "referring_url"}
-    assert set(record.texts) == texts
-    assert record.form() == SENT
-    assert list(record.form()) == list(ORDER_FIELDS)
-    assert read_fields({}) == OrderFields()
-    assert OrderFields().form() == {}
-    assert OrderFields().link is None
 
 
 def test_non_order_keys_are_ignored() -> None:
@@ -572,63 +506,11 @@ def test_single_line_text_fields(field: str) -> None:
     assert invalid_reason(service, {field: 5}, field) == "must be text"
 
 
-def test_list_and_text_give_the_same_lines() -> None:
-    """A list or a multi-line text normalise alike: stripped, blank lines dropped."""
-    expected = ["first", "second one", "third"]
-    assert normalize_lines("comments", ["first", "  second one ", "", "   ", "third"]) == expected
-    assert normalize_lines("comments", "first\n  second one \n\n   \nthird\n") == expected
-    assert normalize_lines("comments", "first\r\nsecond one\rthird") == expected
-    assert normalize_lines("comments", ("first", "second one\nthird")) == expected
-    assert normalize_lines("comments", ["a\tb"]) == ["a\tb"]
-
-
 @pytest.mark.parametrize("field", sorted(LIST_FIELDS))
 def test_list_fields_sent_one_per_line(field: str) -> None:
     """Each list field is sent joined with newlines."""
     prepared = prepare_order(make_service(UNKNOWN_TYPE), {field: [" x ", "", "y"]})
     assert prepared.form == {field: "x\ny"}
-
-
-@pytest.mark.parametrize(
-    ("value", "reason"),
-    [
-        ("", "is empty"),
-        ("\n \n\t\n", "is empty"),
-        ([], "is empty"),
-        (["", "  "], "is empty"),
-        (5, "must be a list of texts or a multi-line text"),
-        ({"a": "b"}, "must be a list of texts or a multi-line text"),
-        (["ok", 5], "must be a list of texts or a multi-line text"),
-        (["ok", None], "must be a list of texts or a multi-line text"),
-        ("a\x00b", "contains control characters"),
-        (["fine", "bell\x07"], "contains control characters"),
-        pytest.param(
-            "x\n" * (MAX_LIST_LINES + 1),
-            f"has more than {MAX_LIST_LINES} lines",
-            id="too-many-lines",
-        ),
-        (["x\ny"] * (MAX_LIST_LINES // 2 + 1), f"has more than {MAX_LIST_LINES} lines"),
-        (["x"] * (MAX_LIST_LINES + 1), f"has more than {MAX_LIST_LINES} items"),
-        pytest.param(
-            "x" * (MAX_LIST_CHARS + 1),
-            f"is longer than {MAX_LIST_CHARS} characters",
-            id="too-long-text",
-        ),
-        (["x" * MAX_LIST_CHARS, "y"], f"is longer than {MAX_LIST_CHARS} characters"),
-    ],
-)
-def test_list_invalid(value: object, reason: str) -> None:
-    """Bad list values are refused with a reason."""
-    with pytest.raises(OrderRuleError) as info:
-        normalize_lines("usernames", value)
-    assert info.value.key == "invalid_field"
-    assert info.value.placeholders == {"field": "usernames", "reason": reason}
-
-
-def test_list_limits_inclusive() -> None:
-    """Exactly MAX_LIST_LINES lines are accepted."""
-    assert len(normalize_lines("keywords", "k\n" * MAX_LIST_LINES)) == MAX_LIST_LINES
-    assert len(normalize_lines("keywords", ["k"] * MAX_LIST_LINES)) == MAX_LIST_LINES
 
 
 def test_huge_comment_lists_are_cheap() -> None:
@@ -942,18 +824,6 @@ def test_format_decimal(value: Decimal, text: str) -> None:
     assert format_decimal(value) == text
 
 
-def test_order_rule_error() -> None:
-    """The error carries its key and a copy of its placeholders."""
-    placeholders = {"field": "link", "reason": "is empty"}
-    err = OrderRuleError("invalid_field", placeholders)
-    placeholders["field"] = "changed"
-    assert err.key == "invalid_field"
-    assert err.placeholders == {"field": "link", "reason": "is empty"}
-    assert str(err) == "invalid_field: field=link, reason=is empty"
-    assert str(OrderRuleError("missing_field", {})) == "missing_field"
-    assert {"missing_field", "cost_limit_exceeded"} <= ORDER_RULE_KEYS
-
-
 # --- properties -------------------------------------------------------------------------------
 
 HUGE_VALUES: Final[tuple[object, ...]] = (
@@ -1104,24 +974,6 @@ def test_check_cost_never_crashes_on_prepared(service: Service, fields: dict[str
         check_cost(cost, max_order_cost=Decimal(1), balance=Decimal(2), currency="USD")
     assert info.value.key == "cost_limit_exceeded"
     assert Decimal(info.value.placeholders["cost"]) == cost
-
-
-@given(
-    items=st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cc"]), max_size=12)),
-    as_text=st.booleans(),
-)
-def test_normalize_lines_properties(items: list[str], as_text: bool) -> None:
-    """Normalised lines are stripped and non-empty, and normalising them again changes nothing."""
-    value: object = "\n".join(items) if as_text else items
-    if not any(item.strip() for item in items):
-        with pytest.raises(OrderRuleError) as info:
-            normalize_lines("comments", value)
-        assert info.value.placeholders == {"field": "comments", "reason": "is empty"}
-        return
-    lines = normalize_lines("comments", value)
-    assert all(line and line == line.strip() for line in lines)
-    assert normalize_lines("comments", "\n".join(lines)) == lines
-    assert normalize_lines("comments", lines) == lines
 
 
 @given(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 from unittest.mock import patch
 
@@ -16,7 +18,6 @@ from homeassistant.components.sensor import (
 from homeassistant.const import (
     ATTR_DEVICE_CLASS,
     ATTR_UNIT_OF_MEASUREMENT,
-    STATE_UNAVAILABLE,
     Platform,
 )
 from homeassistant.core import HomeAssistant
@@ -293,14 +294,13 @@ async def test_order_entity_without_order(
     """An order sensor whose record is gone (about to be removed) is unavailable and empty."""
     order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
     coordinator = config_entry.runtime_data.coordinator
+    assert SmmOrderSensor(coordinator, order_id).available
+    coordinator.data = replace(coordinator.data, orders=MappingProxyType({}))
     sensor = SmmOrderSensor(coordinator, order_id)
-    available_with_order = sensor.available
-    assert available_with_order
-    del coordinator.tracker.orders[order_id]
     assert not sensor.available
     assert sensor.native_value is None
     assert sensor.extra_state_attributes == {}
 
-    # The live entity, told of the update, writes itself unavailable.
+    # The live entity is not left behind showing a record that is gone: it leaves at once.
     coordinator.async_update_listeners()
-    assert state_of(hass, order_entity(order_id)).state == STATE_UNAVAILABLE
+    assert hass.states.get(order_entity(order_id)) is None

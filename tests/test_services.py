@@ -1,4 +1,13 @@
-"""The actions other than add_order, and what every action shares: entries, ids, errors, texts."""
+"""The actions (services.py): registration, entries, the admin rule, ids, responses, errors, texts.
+
+Each action against the fake panel: its response support and the shape of its response,
+the entry it names (unknown, of another integration, not loaded), the admin rule of the
+money-moving actions, ids given as a list or a text and sent in batches, the panel's
+failures translated, and every action's texts in services.yaml and the translations.
+What add_order does behind the action (rules, duplicate guard, tracking, events) is the
+order desk's and tested in tests/test_orders.py; any value of any field, and huge input, in
+tests/test_action_fields.py.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +19,7 @@ from unittest.mock import patch
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant, SupportsResponse
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError, Unauthorized
 from homeassistant.helpers.service import async_get_all_descriptions
 from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict
@@ -40,6 +49,7 @@ from tests.fake_panel import (
 from tests.polling_helpers import ACTIVE_ORDERS, STORAGE_KEY, fire_poll, state_of
 from tests.services_common import (
     ENTRY_ID,
+    FOLLOWERS,
     LINK,
     PANEL_ACTION,
     call,
@@ -82,6 +92,16 @@ async def test_actions_registered(hass: HomeAssistant, setup_integration: MockCo
         assert hass.services.supports_response(DOMAIN, action) is support
 
 
+async def test_add_order_response_is_optional(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel
+) -> None:
+    """Automations may call add_order without asking for a response."""
+    await hass.services.async_call(
+        DOMAIN, "add_order", {"config_entry_id": ENTRY_ID, **FOLLOWERS}, blocking=True
+    )
+    assert panel.counts["add"] == 1
+
+
 @pytest.mark.parametrize("action", list(ACTIONS))
 async def test_unknown_entry(
     hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel, action: str
@@ -109,6 +129,64 @@ async def test_entry_not_loaded(
     assert err.value.translation_key == "entry_not_loaded"
     assert err.value.translation_placeholders == {"entry_id": ENTRY_ID}
     assert sum(panel.counts.values()) == 0
+
+
+# -- the admin rule ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("add_order", FOLLOWERS),
+        ("refill_orders", {"orders": "1"}),
+        ("cancel_orders", {"orders": "1"}),
+    ],
+)
+async def test_non_admin_is_refused(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    panel: FakePanel,
+    hass_read_only_user: Any,
+    action: str,
+    data: dict[str, Any],
+) -> None:
+    """Actions that move money refuse users who are not admins, before anything is sent."""
+    panel.reset_stats()
+    with pytest.raises(Unauthorized) as err:
+        await call(hass, action, data, user_id=hass_read_only_user.id)
+    assert err.value.permission == "control"
+    assert err.value.user_id == hass_read_only_user.id
+    assert sum(panel.counts.values()) == 0
+
+
+async def test_unknown_user_is_refused(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel
+) -> None:
+    """A call naming a user that does not exist is refused too."""
+    with pytest.raises(Unauthorized):
+        await call(hass, "add_order", FOLLOWERS, user_id="no-such-user")
+    assert panel.counts["add"] == 0
+
+
+async def test_admin_and_automations_may_order(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    panel: FakePanel,
+    hass_admin_user: Any,
+) -> None:
+    """An admin user, and a call without a user (automation, script), may order."""
+    await call(hass, "add_order", FOLLOWERS, user_id=hass_admin_user.id)
+    await call(hass, "add_order", {**FOLLOWERS, "link": f"{LINK}/2"})
+    assert panel.counts["add"] == 2
+
+
+async def test_non_admin_may_read(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, hass_read_only_user: Any
+) -> None:
+    """Reading and tracking are not admin actions."""
+    response = await call(hass, "get_services", {"search": "poll"}, user_id=hass_read_only_user.id)
+    assert response is not None
+    assert len(response["services"]) == 1  # type: ignore[arg-type]
 
 
 # -- ids ---------------------------------------------------------------------------------
@@ -237,16 +315,6 @@ async def test_refill_orders(
     ]
 
 
-async def test_refill_without_success_does_not_poll(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel
-) -> None:
-    """When no refill was created, nothing changed: no extra poll."""
-    panel.reset_stats()
-    response = await call(hass, "refill_orders", {"orders": "999"})
-    assert response == {"refills": [{"order": "999", "error": "Incorrect order ID"}]}
-    assert panel.counts == {"refill": 1}
-
-
 async def test_cancel_orders(
     hass: HomeAssistant,
     setup_integration: MockConfigEntry,
@@ -307,15 +375,6 @@ async def test_bulk_write_with_a_failed_batch_reports_it_per_order(
         item["error"].startswith("No usable answer, the outcome is unknown") for item in failed
     )
     assert all(item.get("refill") or item.get("canceled") for item in items if "error" not in item)
-
-
-async def test_cancel_without_success_does_not_poll(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel
-) -> None:
-    """When the panel accepted no cancel, nothing changed: no extra poll."""
-    panel.reset_stats()
-    await call(hass, "cancel_orders", {"orders": "999"})
-    assert panel.counts == {"cancel": 1}
 
 
 # -- reads --------------------------------------------------------------------------------

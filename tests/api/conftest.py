@@ -6,7 +6,7 @@ The client under test is pure Python (no Home Assistant), so these tests need no
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -14,7 +14,7 @@ from aiohttp import web
 import pytest
 
 from custom_components.smm_panel.api import SmmPanelClient
-from tests.fake_panel import FakePanel, RunningFakePanel, start_fake_panel
+from tests.fake_panel import FakePanel, RunningFakePanel
 from tests.leaks import exception_chain
 
 CANARY_KEY = "canary7KEY-9d2f41e8-never-shown"
@@ -37,6 +37,17 @@ def assert_no_key_in_exception(err: BaseException, key: str = CANARY_KEY) -> Non
         assert all(key not in repr(arg) for arg in link.args), link
 
 
+def bulk_method(client: SmmPanelClient, action: str) -> Callable[[list[str]], Awaitable[object]]:
+    """The client's bulk method (``status_many``, …) for a panel action (``status``, …)."""
+    methods: dict[str, Callable[[list[str]], Awaitable[object]]] = {
+        "status": client.status_many,
+        "refill": client.refill_many,
+        "refill_status": client.refill_status_many,
+        "cancel": client.cancel_many,
+    }
+    return methods[action]
+
+
 @pytest.fixture
 def panel() -> FakePanel:
     """A fresh simulated panel account that accepts only the canary key."""
@@ -44,12 +55,10 @@ def panel() -> FakePanel:
 
 
 @pytest.fixture
-async def running_panel(panel: FakePanel, socket_enabled: None) -> AsyncIterator[RunningFakePanel]:
-    """The fake panel served on 127.0.0.1."""
-    running = await start_fake_panel(panel)
-    assert running.url.startswith("http://127.0.0.1:")
-    yield running
-    await running.close()
+def running_panel(running_panel: RunningFakePanel) -> RunningFakePanel:
+    """The fake panel (the one above) served on 127.0.0.1 by the fixture of tests/conftest.py."""
+    assert running_panel.url.startswith("http://127.0.0.1:")
+    return running_panel
 
 
 @pytest.fixture

@@ -41,6 +41,8 @@ from tests.fake_panel import (
     Fault,
 )
 
+from .conftest import bulk_method
+
 LINK = "https://instagram.com/p/Cx1"
 
 
@@ -253,13 +255,23 @@ async def test_status_follows_the_lifecycle(client: SmmPanelClient, panel: FakeP
 
 
 @pytest.mark.parametrize("error_status_codes", [False, True])
-async def test_status_of_unknown_order(
-    client: SmmPanelClient, panel: FakePanel, error_status_codes: bool
+@pytest.mark.parametrize(
+    ("method", "item_id", "message"),
+    [("status", "424242", "Incorrect order ID"), ("refill_status", "999", "Refill not found")],
+)
+async def test_status_of_unknown_id(
+    client: SmmPanelClient,
+    panel: FakePanel,
+    error_status_codes: bool,
+    method: str,
+    item_id: str,
+    message: str,
 ) -> None:
-    """The single form raises the panel's "Incorrect order ID" (HTTP 200 or 404)."""
+    """An unknown order or refill: the single form raises the panel's text (HTTP 200 or 404)."""
     panel.quirks.error_status_codes = error_status_codes
-    with pytest.raises(SmmPanelError, match=r"^Incorrect order ID$"):
-        await client.status("424242")
+    call = {"status": client.status, "refill_status": client.refill_status}[method]
+    with pytest.raises(SmmPanelError, match=rf"^{message}$"):
+        await call(item_id)
 
 
 async def test_status_many(client: SmmPanelClient, panel: FakePanel) -> None:
@@ -317,15 +329,9 @@ async def test_bulk_answer_naming_none_of_the_ids(
 
     Otherwise three such answers (a maintenance page's JSON, say) would finish every order.
     """
-    methods = {
-        "status": client.status_many,
-        "refill": client.refill_many,
-        "refill_status": client.refill_status_many,
-        "cancel": client.cancel_many,
-    }
     panel.inject(Fault.WRONG_SHAPE, action=action, body=body, times=2)
     with pytest.raises(SmmInvalidResponseError, match="none of the ids"):
-        await methods[action](["5", "6"])
+        await bulk_method(client, action)(["5", "6"])
 
 
 # -- refill -----------------------------------------------------------------------------------
@@ -400,16 +406,6 @@ async def test_refill_status(client: SmmPanelClient, panel: FakePanel) -> None:
     ]
     assert [s.state.finished for s in seen] == [False, False, True]
     assert dict(panel.requests[0].fields) == {"action": "refill_status", "refill": refill_id}
-
-
-@pytest.mark.parametrize("error_status_codes", [False, True])
-async def test_refill_status_not_found(
-    client: SmmPanelClient, panel: FakePanel, error_status_codes: bool
-) -> None:
-    """An unknown refill raises "Refill not found" (HTTP 200 or 404)."""
-    panel.quirks.error_status_codes = error_status_codes
-    with pytest.raises(SmmPanelError, match=r"^Refill not found$"):
-        await client.refill_status("999")
 
 
 async def test_refill_status_many(client: SmmPanelClient, panel: FakePanel) -> None:
@@ -498,11 +494,5 @@ async def test_bulk_forms_reject_scalars(
 ) -> None:
     """A bulk answer that is neither an object nor a list is SmmInvalidResponseError."""
     panel.inject(Fault.WRONG_SHAPE, action=action, body=body)
-    method = {
-        "status": client.status_many,
-        "refill": client.refill_many,
-        "refill_status": client.refill_status_many,
-        "cancel": client.cancel_many,
-    }[action]
     with pytest.raises(SmmInvalidResponseError):
-        await method(["1", "2"])
+        await bulk_method(client, action)(["1", "2"])

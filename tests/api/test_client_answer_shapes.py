@@ -21,41 +21,123 @@ from custom_components.smm_panel.api import (
 )
 from tests.fake_panel import FakePanel, Fault
 
+from .conftest import bulk_method
+
 CANNOT_CANCEL = ItemError(item_id="2", error="Cannot cancel")
 CANCELED = CancelRequested(order_id="2")
 NO_REFILL_ID = ItemError(item_id="2", error="No refill id in the panel's answer")
 
 
+CANCEL_VALUES: list[tuple[object, object]] = [
+    # `cancel` as 1/true/an id means accepted; 0/false/blank/missing means refused
+    (1, CANCELED),
+    ("1", CANCELED),
+    (True, CANCELED),
+    ("true", CANCELED),
+    ("yes", CANCELED),
+    ("ok", CANCELED),
+    (55, CANCELED),
+    ("c_55", CANCELED),
+    (0, CANNOT_CANCEL),
+    (0.0, CANNOT_CANCEL),
+    ("0", CANNOT_CANCEL),
+    (False, CANNOT_CANCEL),
+    ("false", CANNOT_CANCEL),
+    (" No ", CANNOT_CANCEL),
+    ("off", CANNOT_CANCEL),
+    ("", CANNOT_CANCEL),
+    (None, CANNOT_CANCEL),
+    ([], CANNOT_CANCEL),
+    ({"error": "Order is completed"}, ItemError(item_id="2", error="Order is completed")),
+]
+
+REFILL_LAYOUTS: list[tuple[object, object]] = [
+    # refill ids as numbers or opaque strings; errors at item or value level
+    ([{"order": 2, "refill": 55}], RefillCreated(order_id="2", refill_id="55")),
+    ([{"order": 2, "refill": "ref_55"}], RefillCreated(order_id="2", refill_id="ref_55")),
+    ({"2": 55}, RefillCreated(order_id="2", refill_id="55")),
+    ({"2": {"refill": "55"}}, RefillCreated(order_id="2", refill_id="55")),
+    (
+        [{"order": 2, "refill": {"error": "Order not eligible for refill."}}],
+        ItemError(item_id="2", error="Order not eligible for refill."),
+    ),
+    (
+        [{"order": 2, "error": "Incorrect order ID"}],
+        ItemError(item_id="2", error="Incorrect order ID"),
+    ),
+    ([{"order": 2, "refill": True}], NO_REFILL_ID),
+    ([{"order": 2, "refill": None}], NO_REFILL_ID),
+    ([{"order": 2}], NO_REFILL_ID),
+    ([{"order": 2, "refill": 1.5}], NO_REFILL_ID),
+]
+
+REFILL_STATUS_LAYOUTS: list[tuple[object, object]] = [
+    # refill statuses keyed or listed; unknown wordings kept raw; errors kept per item
+    (
+        [{"refill": 7, "status": "Completed"}],
+        RefillStatus(refill_id="7", state=RefillState.COMPLETED, raw_status="Completed"),
+    ),
+    (
+        {"7": {"status": " In progress "}},
+        RefillStatus(refill_id="7", state=RefillState.IN_PROGRESS, raw_status="In progress"),
+    ),
+    (
+        [{"refill": "7", "status": "Partially refilled"}],
+        RefillStatus(refill_id="7", state=RefillState.UNKNOWN, raw_status="Partially refilled"),
+    ),
+    (
+        [{"refill": 7, "status": {"error": "Refill not found"}}],
+        ItemError(item_id="7", error="Refill not found"),
+    ),
+    (
+        [{"refill": 7, "error": "Refill Request Not found"}],
+        ItemError(item_id="7", error="Refill Request Not found"),
+    ),
+    ([{"refill": 7, "status": ""}], ItemError(item_id="7", error="Unreadable status")),
+    ([{"refill": 7, "status": 3}], ItemError(item_id="7", error="Unreadable status")),
+    ({"7": "Completed"}, ItemError(item_id="7", error="Unreadable status")),
+]
+
+ORDER_STATUS_ITEMS: list[tuple[object, object]] = [
+    # unknown statuses stay raw; unreadable values are None; unreadable items are errors
+    (
+        {"status": "Paused", "charge": 0.5, "remains": "Unknown"},
+        OrderStatus(order_id="9", state=OrderState.UNKNOWN, raw_status="Paused",
+                    charge=Decimal("0.5"), start_count=None, remains=None, currency=None),
+    ),
+    (
+        {"status": "In queue", "charge": "abc", "start_count": "1.5", "currency": " USD "},
+        OrderStatus(order_id="9", state=OrderState.PENDING, raw_status="In queue",
+                    charge=None, start_count=None, remains=None, currency="USD"),
+    ),
+    ({"charge": "1"}, ItemError(item_id="9", error="Unreadable status")),
+    ("Incorrect order ID", ItemError(item_id="9", error="Incorrect order ID")),
+    ("  ", ItemError(item_id="9", error="Unreadable status")),
+    (["Completed"], ItemError(item_id="9", error="Unreadable status")),
+    ({"error": {"message": "Gone"}}, ItemError(item_id="9", error="Gone")),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("cancel", "expected"),
+    ("action", "item_id", "body", "expected"),
     [
-        (1, CANCELED),
-        ("1", CANCELED),
-        (True, CANCELED),
-        ("true", CANCELED),
-        ("yes", CANCELED),
-        ("ok", CANCELED),
-        (55, CANCELED),
-        ("c_55", CANCELED),
-        (0, CANNOT_CANCEL),
-        (0.0, CANNOT_CANCEL),
-        ("0", CANNOT_CANCEL),
-        (False, CANNOT_CANCEL),
-        ("false", CANNOT_CANCEL),
-        (" No ", CANNOT_CANCEL),
-        ("off", CANNOT_CANCEL),
-        ("", CANNOT_CANCEL),
-        (None, CANNOT_CANCEL),
-        ([], CANNOT_CANCEL),
-        ({"error": "Order is completed"}, ItemError(item_id="2", error="Order is completed")),
+        *(("cancel", "2", [{"order": 2, "cancel": value}], want) for value, want in CANCEL_VALUES),
+        *(("refill", "2", body, want) for body, want in REFILL_LAYOUTS),
+        *(("refill_status", "7", body, want) for body, want in REFILL_STATUS_LAYOUTS),
+        *(("status", "9", {"9": item}, want) for item, want in ORDER_STATUS_ITEMS),
     ],
 )
-async def test_cancel_answers(
-    client: SmmPanelClient, panel: FakePanel, cancel: object, expected: object
+async def test_bulk_answer_items(
+    client: SmmPanelClient,
+    panel: FakePanel,
+    action: str,
+    item_id: str,
+    body: object,
+    expected: object,
 ) -> None:
-    """`cancel` as 1/true/an id means accepted; 0/false/blank/missing means refused."""
-    panel.inject(Fault.WRONG_SHAPE, action="cancel", body=[{"order": 2, "cancel": cancel}])
-    assert await client.cancel_many(["2"]) == {"2": expected}
+    """Each answer of the tables above reads, for the one id asked, as the table says."""
+    panel.inject(Fault.WRONG_SHAPE, action=action, body=body)
+    assert await bulk_method(client, action)([item_id]) == {item_id: expected}
 
 
 @pytest.mark.parametrize(
@@ -86,99 +168,6 @@ async def test_cancel_answer_layouts(
             await client.cancel_many(["2"])
         return
     assert await client.cancel_many(["2"]) == {"2": expected}
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        ([{"order": 2, "refill": 55}], RefillCreated(order_id="2", refill_id="55")),
-        ([{"order": 2, "refill": "ref_55"}], RefillCreated(order_id="2", refill_id="ref_55")),
-        ({"2": 55}, RefillCreated(order_id="2", refill_id="55")),
-        ({"2": {"refill": "55"}}, RefillCreated(order_id="2", refill_id="55")),
-        (
-            [{"order": 2, "refill": {"error": "Order not eligible for refill."}}],
-            ItemError(item_id="2", error="Order not eligible for refill."),
-        ),
-        (
-            [{"order": 2, "error": "Incorrect order ID"}],
-            ItemError(item_id="2", error="Incorrect order ID"),
-        ),
-        ([{"order": 2, "refill": True}], NO_REFILL_ID),
-        ([{"order": 2, "refill": None}], NO_REFILL_ID),
-        ([{"order": 2}], NO_REFILL_ID),
-        ([{"order": 2, "refill": 1.5}], NO_REFILL_ID),
-    ],
-)
-async def test_refill_answer_layouts(
-    client: SmmPanelClient, panel: FakePanel, body: object, expected: object
-) -> None:
-    """Refill ids as numbers or opaque strings; errors at item or value level."""
-    panel.inject(Fault.WRONG_SHAPE, action="refill", body=body)
-    assert await client.refill_many(["2"]) == {"2": expected}
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        (
-            [{"refill": 7, "status": "Completed"}],
-            RefillStatus(refill_id="7", state=RefillState.COMPLETED, raw_status="Completed"),
-        ),
-        (
-            {"7": {"status": " In progress "}},
-            RefillStatus(refill_id="7", state=RefillState.IN_PROGRESS, raw_status="In progress"),
-        ),
-        (
-            [{"refill": "7", "status": "Partially refilled"}],
-            RefillStatus(refill_id="7", state=RefillState.UNKNOWN, raw_status="Partially refilled"),
-        ),
-        (
-            [{"refill": 7, "status": {"error": "Refill not found"}}],
-            ItemError(item_id="7", error="Refill not found"),
-        ),
-        (
-            [{"refill": 7, "error": "Refill Request Not found"}],
-            ItemError(item_id="7", error="Refill Request Not found"),
-        ),
-        ([{"refill": 7, "status": ""}], ItemError(item_id="7", error="Unreadable status")),
-        ([{"refill": 7, "status": 3}], ItemError(item_id="7", error="Unreadable status")),
-        ({"7": "Completed"}, ItemError(item_id="7", error="Unreadable status")),
-    ],
-)
-async def test_refill_status_answer_layouts(
-    client: SmmPanelClient, panel: FakePanel, body: object, expected: object
-) -> None:
-    """Refill statuses keyed or listed; unknown wordings kept raw; errors kept per item."""
-    panel.inject(Fault.WRONG_SHAPE, action="refill_status", body=body)
-    assert await client.refill_status_many(["7"]) == {"7": expected}
-
-
-@pytest.mark.parametrize(
-    ("item", "expected"),
-    [
-        (
-            {"status": "Paused", "charge": 0.5, "remains": "Unknown"},
-            OrderStatus(order_id="9", state=OrderState.UNKNOWN, raw_status="Paused",
-                        charge=Decimal("0.5"), start_count=None, remains=None, currency=None),
-        ),
-        (
-            {"status": "In queue", "charge": "abc", "start_count": "1.5", "currency": " USD "},
-            OrderStatus(order_id="9", state=OrderState.PENDING, raw_status="In queue",
-                        charge=None, start_count=None, remains=None, currency="USD"),
-        ),
-        ({"charge": "1"}, ItemError(item_id="9", error="Unreadable status")),
-        ("Incorrect order ID", ItemError(item_id="9", error="Incorrect order ID")),
-        ("  ", ItemError(item_id="9", error="Unreadable status")),
-        (["Completed"], ItemError(item_id="9", error="Unreadable status")),
-        ({"error": {"message": "Gone"}}, ItemError(item_id="9", error="Gone")),
-    ],
-)  # fmt: skip
-async def test_order_status_items(
-    client: SmmPanelClient, panel: FakePanel, item: object, expected: object
-) -> None:
-    """Unknown statuses stay raw; unreadable values are None; unreadable items are errors."""
-    panel.inject(Fault.WRONG_SHAPE, action="status", body={"9": item})
-    assert await client.status_many(["9"]) == {"9": expected}
 
 
 async def test_unreadable_catalogue_entries_are_skipped(

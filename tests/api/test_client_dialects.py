@@ -160,15 +160,27 @@ async def test_any_json_error_with_401_or_403_refuses_the_account(
     assert caught.value.panel_message == "IP not whitelisted"
 
 
+@pytest.mark.parametrize(
+    ("text", "error", "ids"),
+    [
+        pytest.param("Account suspended", SmmAuthError, ["1"], id="account"),
+        pytest.param("Rate limit exceeded. Slow down.", SmmRateLimitedError, ["1", "2"], id="rate"),
+    ],
+)
 @pytest.mark.parametrize("method", ["refill_many", "cancel_many"])
-async def test_account_refusal_in_bulk_writes_raises(
-    raw_client: SmmPanelClient, raw_server: RawServer, method: str
+async def test_bulk_write_refusal_raises(
+    raw_client: SmmPanelClient,
+    raw_server: RawServer,
+    method: str,
+    text: str,
+    error: type[SmmError],
+    ids: list[str],
 ) -> None:
-    """An account refusal is never an item error, even in refill and cancel."""
-    raw_server.reply(body({"error": "Account suspended"}))
+    """An account refusal, or a rate limit on every batch, raises: never an error per order."""
+    raw_server.reply(body({"error": text}))
     call = raw_client.refill_many if method == "refill_many" else raw_client.cancel_many
-    with pytest.raises(SmmAuthError):
-        await call(["1"])
+    with pytest.raises(error):
+        await call(ids)
 
 
 # -- HTTP 201 and 422 ---------------------------------------------------------------------------
@@ -457,17 +469,6 @@ async def test_rate_limit_reset_in_the_past(
     with pytest.raises(SmmRateLimitedError) as caught:
         await raw_client.balance()
     assert caught.value.retry_after == 0.0
-
-
-@pytest.mark.parametrize("method", ["refill_many", "cancel_many"])
-async def test_rate_limited_bulk_write_raises(
-    raw_client: SmmPanelClient, raw_server: RawServer, method: str
-) -> None:
-    """A rate-limit text for every batch of a write is raised, not reported per order."""
-    raw_server.reply(body({"error": "Rate limit exceeded. Slow down."}))
-    call = raw_client.refill_many if method == "refill_many" else raw_client.cancel_many
-    with pytest.raises(SmmRateLimitedError):
-        await call(["1", "2"])
 
 
 # -- Cloudflare -------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
-"""The exception hierarchy of exceptions.py and the models of models.py."""
+"""Tests for api/exceptions.py: the exception hierarchy of the panel client.
+
+Every error is an SmmError; a rate limit is a connection error with its delay; an auth or
+panel error carries the panel's own message.
+"""
 
 from __future__ import annotations
-
-from dataclasses import FrozenInstanceError
 
 import pytest
 
 from custom_components.smm_panel.api import (
-    PlacedOrder,
     SmmAuthError,
     SmmConnectionError,
     SmmError,
@@ -36,12 +37,3 @@ def test_hierarchy() -> None:
     assert SmmPanelError("Incorrect link").panel_message == "Incorrect link"
     for error in (limited, SmmAuthError("x"), SmmOrderOutcomeUnknownError("x")):
         assert isinstance(error, SmmError)
-
-
-def test_placed_order() -> None:
-    """Positional or keyword, frozen; no warning by default."""
-    assert PlacedOrder("1") == PlacedOrder(order_id="1", warning=None)
-    placed = PlacedOrder("1", "Link is private")
-    assert placed.warning == "Link is private"
-    with pytest.raises(FrozenInstanceError):
-        placed.order_id = "2"  # type: ignore[misc]

@@ -83,26 +83,12 @@ def _svc(
     rate: str,
     lo: int,
     hi: int,
-    *,
-    refill: bool = False,
-    cancel: bool = False,
-    dripfeed: bool = False,
-    enabled: bool = True,
+    **flags: bool,
 ) -> Service:
-    """Build a row of the table below."""
+    """Build a row of the table below; ``flags`` are the refill/cancel/dripfeed/enabled ones."""
+    description = f"{name}. Start 0-1 h. Min {lo}, max {hi}."
     return Service(
-        id=sid,
-        name=name,
-        type=stype,
-        category=category,
-        rate=Decimal(rate),
-        min=lo,
-        max=hi,
-        refill=refill,
-        cancel=cancel,
-        dripfeed=dripfeed,
-        description=f"{name}. Start 0-1 h. Min {lo}, max {hi}.",
-        enabled=enabled,
+        sid, name, stype, category, Decimal(rate), lo, hi, description=description, **flags
     )
 
 

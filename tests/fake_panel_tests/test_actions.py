@@ -173,120 +173,53 @@ def _missing_cases() -> list[tuple[str, dict[str, str], str]]:
     return cases
 
 
+def refused(service: str, text: str, **fields: str) -> tuple[str, dict[str, str], str]:
+    """An order of 100 to ``LINK`` with ``fields`` added or changed, refused with ``text``."""
+    return service, {"link": LINK, "quantity": "100"} | fields, text
+
+
+def traffic(text: str, **fields: str) -> tuple[str, dict[str, str], str]:
+    """A web traffic order (1000 visits from the US) with ``fields``, refused with ``text``."""
+    return refused(SERVICE_WEB_TRAFFIC, text, quantity="1000", country="US", **fields)
+
+
+def subscription(text: str, **fields: str) -> tuple[str, dict[str, str], str]:
+    """A subscription order of user ``u`` with ``fields``, refused with ``text``."""
+    return SERVICE_SUBSCRIPTIONS, {"username": "u"} | fields, text
+
+
 @pytest.mark.parametrize(
     ("service", "fields", "text"),
     [
         *_missing_cases(),
-        ("12345", {"link": LINK, "quantity": "100"}, "Incorrect service ID"),
-        ("", {"link": LINK, "quantity": "100"}, "Incorrect service ID"),
-        (SERVICE_DISABLED, {"link": LINK, "quantity": "100"}, "Disabled service ID"),
-        (SERVICE_FOLLOWERS, {"link": LINK, "quantity": "49"}, "Quantity less than minimal 50"),
-        (
-            SERVICE_FOLLOWERS,
-            {"link": LINK, "quantity": "10001"},
-            "Quantity more than maximum 10000",
-        ),
-        (SERVICE_FOLLOWERS, {"link": LINK, "quantity": "many"}, "Quantity less than minimal 50"),
-        (SERVICE_FOLLOWERS, {"link": "not a link", "quantity": "100"}, "Incorrect link"),
+        refused("12345", "Incorrect service ID"),
+        refused("", "Incorrect service ID"),
+        refused(SERVICE_DISABLED, "Disabled service ID"),
+        refused(SERVICE_FOLLOWERS, "Quantity less than minimal 50", quantity="49"),
+        refused(SERVICE_FOLLOWERS, "Quantity more than maximum 10000", quantity="10001"),
+        refused(SERVICE_FOLLOWERS, "Quantity less than minimal 50", quantity="many"),
+        refused(SERVICE_FOLLOWERS, "Incorrect link", link="not a link"),
         (
             SERVICE_CUSTOM_COMMENTS,
             {"link": LINK, "comments": "a\nb"},
             "Quantity less than minimal 5",
         ),
-        (SERVICE_PREMIUM, {"link": LINK, "quantity": "1000"}, "Not enough funds on balance"),
-        (
-            SERVICE_FOLLOWERS,
-            {"link": LINK, "quantity": "100", "runs": "2", "interval": "5"},
-            "Incorrect request",
-        ),
-        (
-            SERVICE_LIKES_DRIPFEED,
-            {"link": LINK, "quantity": "100", "runs": "2"},
-            "Interval cannot be blank.",
-        ),
-        (
-            SERVICE_LIKES_DRIPFEED,
-            {"link": LINK, "quantity": "100", "interval": "2"},
-            "Runs cannot be blank.",
-        ),
-        (
-            SERVICE_LIKES_DRIPFEED,
-            {"link": LINK, "quantity": "100", "runs": "1", "interval": "2"},
-            "Runs is invalid.",
-        ),
-        (
-            SERVICE_POLL,
-            {"link": LINK, "quantity": "100", "answer_number": "0"},
-            "Answer number is invalid.",
-        ),
-        (
-            SERVICE_WEB_TRAFFIC,
-            {
-                "link": LINK,
-                "quantity": "1000",
-                "country": "US",
-                "device": "6",
-                "type_of_traffic": "3",
-            },
-            "Device is invalid.",
-        ),
-        (
-            SERVICE_WEB_TRAFFIC,
-            {
-                "link": LINK,
-                "quantity": "1000",
-                "country": "US",
-                "device": "1",
-                "type_of_traffic": "4",
-            },
-            "Type of traffic is invalid.",
-        ),
-        (
-            SERVICE_WEB_TRAFFIC,
-            {
-                "link": LINK,
-                "quantity": "1000",
-                "country": "US",
-                "device": "1",
-                "type_of_traffic": "2",
-            },
-            "Referring url cannot be blank.",
-        ),
-        (
-            SERVICE_SUBSCRIPTIONS,
-            {"username": "u", "min": "10", "max": "100", "delay": "0"},
-            "Quantity less than minimal 50",
-        ),
-        (
-            SERVICE_SUBSCRIPTIONS,
-            {"username": "u", "min": "100", "max": "9000", "delay": "0"},
-            "Quantity more than maximum 5000",
-        ),
-        (
-            SERVICE_SUBSCRIPTIONS,
-            {"username": "u", "min": "300", "max": "200", "delay": "0"},
-            "Max is invalid.",
-        ),
-        (
-            SERVICE_SUBSCRIPTIONS,
-            {"username": "u", "min": "100", "max": "200", "delay": "7"},
-            "Delay is invalid.",
-        ),
-        (
-            SERVICE_SUBSCRIPTIONS,
-            {"username": "u", "min": "100", "max": "200", "delay": "5", "expiry": "2030-12-31"},
-            "Expiry is invalid.",
-        ),
-        (
-            SERVICE_SUBSCRIPTIONS,
-            {"username": "u", "min": "100", "max": "200", "delay": "5", "expiry": "31/02/2030"},
-            "Expiry is invalid.",
-        ),
-        (
-            SERVICE_SUBSCRIPTIONS,
-            {"username": "u", "min": "100", "max": "200", "delay": "5", "posts": "0"},
-            "Posts is invalid.",
-        ),
+        refused(SERVICE_PREMIUM, "Not enough funds on balance", quantity="1000"),
+        refused(SERVICE_FOLLOWERS, "Incorrect request", runs="2", interval="5"),
+        refused(SERVICE_LIKES_DRIPFEED, "Interval cannot be blank.", runs="2"),
+        refused(SERVICE_LIKES_DRIPFEED, "Runs cannot be blank.", interval="2"),
+        refused(SERVICE_LIKES_DRIPFEED, "Runs is invalid.", runs="1", interval="2"),
+        refused(SERVICE_POLL, "Answer number is invalid.", answer_number="0"),
+        traffic("Device is invalid.", device="6", type_of_traffic="3"),
+        traffic("Type of traffic is invalid.", device="1", type_of_traffic="4"),
+        traffic("Referring url cannot be blank.", device="1", type_of_traffic="2"),
+        subscription("Quantity less than minimal 50", min="10", max="100", delay="0"),
+        subscription("Quantity more than maximum 5000", min="100", max="9000", delay="0"),
+        subscription("Max is invalid.", min="300", max="200", delay="0"),
+        subscription("Delay is invalid.", min="100", max="200", delay="7"),
+        subscription("Expiry is invalid.", min="100", max="200", delay="5", expiry="2030-12-31"),
+        subscription("Expiry is invalid.", min="100", max="200", delay="5", expiry="31/02/2030"),
+        subscription("Posts is invalid.", min="100", max="200", delay="5", posts="0"),
     ],
 )
 async def test_add_refusals(

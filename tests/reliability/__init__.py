@@ -1,1 +1,1 @@
-"""Reliability and security tests (issue 7): faults, restarts, secrets, concurrency, soak."""
+"""Cross-cutting suites: fault matrix, secrets canary, dialects, concurrency, restarts, soak."""

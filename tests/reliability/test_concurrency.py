@@ -1,40 +1,33 @@
-"""Concurrency (issue 7): actions during a poll, simultaneous add_order calls, unload mid-poll.
+"""Concurrency: actions during a poll, simultaneous add_order calls, unload mid-poll.
 
 The poll is started as a task and the actions run alongside it on the loop, so their requests
 are on the wire together with the poll's (the fake panel counts the peak in flight).
 Two simultaneous add_order calls without allow_duplicate are covered by
-tests/test_services_add_order.py::test_concurrent_duplicates_reach_the_panel_once; the
+tests/test_orders.py::test_concurrent_duplicates_reach_the_panel_once; the
 allow_duplicate case is added here.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.smm_panel.tracking import SAVE_DELAY
 from tests.fake_panel import PENDING_SECONDS, SERVICE_FOLLOWERS, FakePanel
-from tests.polling_helpers import STORAGE_KEY, seed_storage, setup_entry, tracked_order
+from tests.polling_helpers import seed_orders, setup_entry, stored_data
+from tests.reliability.conftest import flush_storage
 from tests.services_common import LINK, call, runtime
 
 FOLLOWERS = {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 100}
 
 
 def _stored_ids(hass_storage: dict[str, Any]) -> set[str]:
-    return {order["order_id"] for order in hass_storage[STORAGE_KEY]["data"]["orders"]}
-
-
-async def _flush(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    freezer.tick(timedelta(seconds=SAVE_DELAY + 1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    return {order["order_id"] for order in stored_data(hass_storage)["orders"]}
 
 
 async def test_actions_during_poll_lose_nothing(
@@ -45,8 +38,7 @@ async def test_actions_during_poll_lose_nothing(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """add/track/untrack/cancel while a poll runs: every change is in memory and in storage."""
-    seeded = [panel.create_order(SERVICE_FOLLOWERS, f"https://s.example/{i}") for i in range(5)]
-    seed_storage(hass_storage, [tracked_order(order_id) for order_id in seeded])
+    seeded = seed_orders(panel, hass_storage, 5, site="s.example")
     other = panel.create_order(SERVICE_FOLLOWERS, "https://s.example/other")
     await setup_entry(hass, config_entry)
     data = runtime(config_entry)
@@ -66,7 +58,7 @@ async def test_actions_during_poll_lose_nothing(
     assert added is not None
     expected = {*seeded[1:], other, added["order"]}
     assert set(data.tracker.orders) == expected
-    await _flush(hass, freezer)
+    await flush_storage(hass, freezer)
     assert _stored_ids(hass_storage) == expected
     assert panel.counts["add"] == 1
     assert data.coordinator.last_update_success
@@ -104,8 +96,7 @@ async def test_unload_during_poll(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Unloading while a poll is on the wire: no exception, tracking stored, nothing lingers."""
-    seeded = [panel.create_order(SERVICE_FOLLOWERS, f"https://u.example/{i}") for i in range(3)]
-    seed_storage(hass_storage, [tracked_order(order_id) for order_id in seeded])
+    seeded = seed_orders(panel, hass_storage, 3, site="u.example")
     await setup_entry(hass, config_entry)
     data = runtime(config_entry)
     panel.advance(PENDING_SECONDS)

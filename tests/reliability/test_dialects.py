@@ -32,12 +32,13 @@ from tests.fake_panel import (
 from tests.polling_helpers import (
     BALANCE,
     fire_poll,
+    restart_entry,
     seed_storage,
     setup_entry,
     state_of,
     tracked_order,
 )
-from tests.reliability.conftest import capture_events
+from tests.reliability.conftest import RAW_IN_PROGRESS, capture_events
 from tests.services_common import LINK, call, order_state, runtime
 
 RICH = Decimal("1234.56789")
@@ -46,11 +47,6 @@ RICH = Decimal("1234.56789")
 BALANCE_SHOWN: dict[str, str] = {
     **dict.fromkeys(DIALECT_NAMES, "1234.56789"),
     "smartpanel": "1234.57",  # number_format: grouped, two decimals
-}
-RAW_IN_PROGRESS: dict[str, str] = {
-    **dict.fromkeys(DIALECT_NAMES, "In progress"),
-    "smartpanel": "in progress",
-    "drifted": "In Progress",
 }
 RAW_COMPLETED: dict[str, str] = {
     **dict.fromkeys(DIALECT_NAMES, "Completed"),
@@ -64,12 +60,6 @@ RAW_SUBSCRIPTION_RUNNING: dict[str, str] = {
 """Dialect -> the raw status of a running subscription; every one reads as in_progress."""
 
 
-@pytest.fixture(params=DIALECT_NAMES)
-def dialect_name(request: pytest.FixtureRequest) -> str:
-    """Each dialect in turn."""
-    return cast(str, request.param)
-
-
 @pytest.fixture
 def panel(dialect_name: str) -> FakePanel:
     """The dialect's panel, with a balance in the thousands."""
@@ -77,14 +67,10 @@ def panel(dialect_name: str) -> FakePanel:
 
 
 async def test_balance_is_read_exactly(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    dialect_name: str,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel, dialect_name: str
 ) -> None:
     """The balance sensor shows the panel's balance to the digit, in its currency."""
-    await setup_entry(hass, config_entry)
+    config_entry = setup_integration
     assert config_entry.state is ConfigEntryState.LOADED
     state = state_of(hass, BALANCE)
     assert state.state == BALANCE_SHOWN[dialect_name]
@@ -176,14 +162,9 @@ async def test_running_subscription_is_in_progress(
     assert response["order"] in runtime(config_entry).tracker.unfinished_order_ids()
 
 
-async def test_catalogue_full_and_empty(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    freezer: FrozenDateTimeFactory,
-) -> None:
+@pytest.mark.usefixtures("setup_integration")
+async def test_catalogue_full_and_empty(hass: HomeAssistant, panel: FakePanel) -> None:
     """get_services lists the catalogue; an empty one (``Empty Data``) is no services."""
-    await setup_entry(hass, config_entry)
     response = await call(hass, "get_services", {"refresh": True})
     assert response is not None
     services = cast(list[dict[str, Any]], response["services"])
@@ -229,10 +210,7 @@ async def test_missing_currency_keeps_the_last_known(
     assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "USD"
     assert order_state(hass, active).attributes["currency"] == "USD"
 
-    assert await hass.config_entries.async_unload(config_entry.entry_id)
-    await hass.async_block_till_done()
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await restart_entry(hass, config_entry)
     state = state_of(hass, BALANCE)
     assert state.state != "unavailable"
     assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "USD"

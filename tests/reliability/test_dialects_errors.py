@@ -9,8 +9,6 @@ unavailable, and they recover with the next poll; the delay is read from either 
 
 from __future__ import annotations
 
-from typing import cast
-
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -55,12 +53,6 @@ RATE_LIMIT_WAY: dict[str, tuple[int, str | None]] = {
     "minimal": (200, None),
 }
 """Dialect -> the HTTP status and delay header of its rate-limited answer (the way under test)."""
-
-
-@pytest.fixture(params=DIALECT_NAMES)
-def dialect_name(request: pytest.FixtureRequest) -> str:
-    """Each dialect in turn."""
-    return cast(str, request.param)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ and reports unknown ids per id, in its own wording (the tables below).
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -27,7 +27,7 @@ from tests.fake_panel import (
     dialect,
 )
 from tests.polling_helpers import fire_poll, seed_storage, setup_entry, tracked_order
-from tests.reliability.conftest import capture_events
+from tests.reliability.conftest import RAW_IN_PROGRESS, capture_events
 from tests.services_common import call, order_state, runtime
 
 INVALID = "This action is Invalid"
@@ -40,22 +40,11 @@ REFILL_NOT_FOUND: dict[str, str] = {
     "drifted": "Refill Request Not found",
 }
 RAW_PENDING: dict[str, str] = {**dict.fromkeys(DIALECT_NAMES, "Pending"), "smartpanel": "pending"}
-RAW_IN_PROGRESS: dict[str, str] = {
-    **dict.fromkeys(DIALECT_NAMES, "In progress"),
-    "smartpanel": "in progress",
-    "drifted": "In Progress",
-}
 RAW_CANCELED: dict[str, str] = {
     **dict.fromkeys(DIALECT_NAMES, "Canceled"),
     "smartpanel": "canceled",
     "drifted": "Cancelled",
 }
-
-
-@pytest.fixture(params=DIALECT_NAMES)
-def dialect_name(request: pytest.FixtureRequest) -> str:
-    """Each dialect in turn."""
-    return cast(str, request.param)
 
 
 @pytest.fixture

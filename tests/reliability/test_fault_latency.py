@@ -1,4 +1,4 @@
-"""Fault matrix, latency (issue 7): a panel slower than the client's timeout.
+"""Fault matrix, latency: a panel slower than the client's timeout.
 
 Runs on the real clock (`seeded_live`) with a short client timeout (see conftest.py):
 freezegun also freezes the event loop's clock, so under `freezer` a slow answer never ends.

@@ -1,4 +1,4 @@
-"""Fault matrix (issue 7): every fault of the fake panel, during a poll and during each action,
+"""Fault matrix: every fault of the fake panel, during a poll and during each action,
 in every dialect (PROTOCOL.md §8), each echoing the key (CONTRACT §8).
 
 The expected outcome of every combination is written in the tables below and asserted:

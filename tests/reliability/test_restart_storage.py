@@ -1,6 +1,6 @@
-"""Restarts and storage (issue 7): an order placed just before a restart survives it.
+"""Restarts and storage: an order placed just before a restart survives it.
 
-Corrupt and old-/future-version storage files are covered by tests/test_tracking.py
+Corrupt and old-/future-version storage files are covered by tests/test_storage.py
 (test_corrupt_storage, test_unreadable_storage_reset, test_future_version_reset,
 test_other_minor_version_loads) and entry removal by tests/test_init.py
 (test_remove_entry_deletes_storage); this module adds the add_order-then-restart path and
@@ -21,19 +21,18 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel
-from tests.polling_helpers import STORAGE_KEY, order_entity, setup_entry
+from tests.polling_helpers import STORAGE_KEY, order_entity, restart_entry, setup_entry
 from tests.services_common import LINK, call, runtime
 
 
 async def test_order_stored_before_add_order_returns(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    setup_integration: MockConfigEntry,
     panel: FakePanel,
     hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """The new order is in the storage file when add_order returns, and after a restart."""
-    await setup_entry(hass, config_entry)
+    config_entry = setup_integration
     response = await call(
         hass, "add_order", {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 100}
     )
@@ -43,11 +42,7 @@ async def test_order_stored_before_add_order_returns(
     stored = [order["order_id"] for order in hass_storage[STORAGE_KEY]["data"]["orders"]]
     assert stored == [order_id]
 
-    # A crash-like restart: the storage as it is now, read by a fresh setup.
-    assert await hass.config_entries.async_unload(config_entry.entry_id)
-    await hass.async_block_till_done()
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await restart_entry(hass, config_entry)  # crash-like: the storage as it is now
     assert config_entry.state is ConfigEntryState.LOADED
     assert order_id in runtime(config_entry).tracker.orders
     state = hass.states.get(order_entity(order_id))

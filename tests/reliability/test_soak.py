@@ -1,4 +1,4 @@
-"""Soak (issue 7): 24 simulated hours of 5-minute polls with 200 tracked orders.
+"""Soak: 24 simulated hours of 5-minute polls with 200 tracked orders.
 
 Seeded randomness (reproducible): orders progress on the fake panel's clock (half of them are
 "stuck" in progress for ever, so more than 100 stay active), ~10 % of polls see a fault (half
@@ -25,6 +25,7 @@ The coordinator's own schedule is switched off: the test fires each 5-minute pol
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 import gc
 import logging
@@ -97,6 +98,14 @@ def _check_invariants(hass: HomeAssistant, entry: MockConfigEntry, storage: dict
     assert stored["refills"] == [r.as_stored() for r in tracker.refills.values()]
 
 
+@pytest.fixture
+def traced_memory() -> Iterator[None]:
+    """Memory allocations traced (tracemalloc) until the test ends."""
+    tracemalloc.start()
+    yield
+    tracemalloc.stop()
+
+
 async def test_soak_24_hours(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -104,24 +113,10 @@ async def test_soak_24_hours(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
+    traced_memory: None,
 ) -> None:
     """288 polls, 200 orders, random faults and actions: the invariants hold at every step."""
     caplog.set_level(logging.CRITICAL)
-    tracemalloc.start()
-    try:
-        await _soak(hass, config_entry, panel, hass_storage, freezer, caplog)
-    finally:
-        tracemalloc.stop()
-
-
-async def _soak(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
     rng = random.Random(7)
     ids = [
         panel.create_order(
