@@ -84,8 +84,16 @@ async def test_removed_when_threshold_back_to_zero(
     assert hass.states.get(LOW_BALANCE) is None
     assert entity_registry.async_get(LOW_BALANCE) is None
     assert {e.unique_id for e in er.async_entries_for_config_entry(entity_registry, ENTRY_ID)} == {
-        f"{ENTRY_ID}_balance",
-        f"{ENTRY_ID}_active_orders",
+        f"{ENTRY_ID}_{key}"
+        for key in (
+            "balance",
+            "spent",
+            "active_orders",
+            "order_update",
+            "refill_update",
+            "catalogue_update",
+            "orders",
+        )
     }
 
     # And back: a threshold brings it back, judged against the new value.

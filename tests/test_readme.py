@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import re
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -14,6 +15,8 @@ from custom_components.smm_panel import const
 ROOT = Path(__file__).resolve().parents[1]
 COMPONENT = ROOT / "custom_components" / "smm_panel"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+MANIFEST = json.loads((COMPONENT / "manifest.json").read_text(encoding="utf-8"))
+GITHUB = MANIFEST["documentation"]
 
 
 def _services() -> dict[str, dict[str, object]]:
@@ -69,3 +72,14 @@ def test_every_event_and_order_state_is_documented() -> None:
     states = json.loads((COMPONENT / "translations" / "en.json").read_text(encoding="utf-8"))
     for state in states["entity"]["sensor"]["order"]["state"]:
         assert f"`{state}`" in README, state
+
+
+def test_every_blueprint_has_an_import_badge() -> None:
+    """Each shipped blueprint is offered in the README with a my.home-assistant import badge."""
+    blueprints = sorted((ROOT / "blueprints" / "automation" / const.DOMAIN).glob("*.yaml"))
+    assert blueprints
+    for blueprint in blueprints:
+        encoded = quote(
+            f"{GITHUB}/blob/main/blueprints/automation/{const.DOMAIN}/{blueprint.name}", ""
+        )
+        assert f"redirect/blueprint_import/?blueprint_url={encoded})" in README, blueprint.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 from unittest.mock import patch
@@ -45,6 +46,7 @@ from tests.polling_helpers import (
     ORDER_ATTRIBUTES,
     fire_poll,
     order_entity,
+    restart_entry,
     seed_storage,
     setup_entry,
     setup_with_order,
@@ -52,6 +54,7 @@ from tests.polling_helpers import (
     tracked_order,
     tracked_refill,
 )
+from tests.services_common import FOLLOWERS, LINK, call
 
 
 def _seed_mixed(panel: FakePanel, hass_storage: dict[str, Any]) -> dict[str, str]:
@@ -215,12 +218,26 @@ async def test_device_and_unique_ids(
     entries = er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
     assert {entry.unique_id for entry in entries} == {
         f"{ENTRY_ID}_balance",
+        f"{ENTRY_ID}_spent",
         f"{ENTRY_ID}_active_orders",
         f"{ENTRY_ID}_order_{order_id}",
+        f"{ENTRY_ID}_order_update",
+        f"{ENTRY_ID}_refill_update",
+        f"{ENTRY_ID}_catalogue_update",
+        f"{ENTRY_ID}_orders",
     }
     assert {entry.device_id for entry in entries} == {device.id}
     assert all(entry.has_entity_name for entry in entries)
-    assert {entry.translation_key for entry in entries} == {"balance", "active_orders", "order"}
+    assert {entry.translation_key for entry in entries} == {
+        "balance",
+        "spent",
+        "active_orders",
+        "order",
+        "order_update",
+        "refill_update",
+        "catalogue_update",
+        "orders",
+    }
 
 
 async def test_order_entities_follow_tracking(
@@ -304,3 +321,63 @@ async def test_order_entity_without_order(
     # The live entity is not left behind showing a record that is gone: it leaves at once.
     coordinator.async_update_listeners()
     assert hass.states.get(order_entity(order_id)) is None
+
+
+SPENT = "sensor.127_0_0_1_spent"
+
+
+async def test_spent_follows_estimates_then_charges(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Spend: each add_order's estimate, replaced by the panel's charge; a partial's refund
+    lowers it; untracking, restarts and orders placed elsewhere leave it as it is."""
+    elsewhere = panel.create_order(SERVICE_VIEWS, "https://v.example/1", 1000)
+    await setup_entry(hass, config_entry)
+    spent = state_of(hass, SPENT)
+    assert spent.state == "0"
+    assert spent.attributes[ATTR_UNIT_OF_MEASUREMENT] == "USD"
+    assert spent.attributes[ATTR_STATE_CLASS] is SensorStateClass.TOTAL
+
+    tracked = await call(hass, "add_order", FOLLOWERS)  # 0.90
+    untracked = {**FOLLOWERS, "link": f"{LINK}/2", "track": False}
+    await call(hass, "add_order", untracked)  # 0.90 as well, never polled
+    assert float(state_of(hass, SPENT).state) == pytest.approx(1.8)
+    await call(hass, "track_orders", {"orders": [elsewhere]})
+    assert float(state_of(hass, SPENT).state) == pytest.approx(1.8)
+
+    assert tracked is not None
+    panel.set_order_status(str(tracked["order"]), "Partial", remains=400)  # 0.54 charged
+    await fire_poll(hass, freezer)
+    assert float(state_of(hass, SPENT).state) == pytest.approx(1.44)
+
+    await call(hass, "untrack_orders", {"orders": [tracked["order"]]})
+    await restart_entry(hass, config_entry)
+    assert float(state_of(hass, SPENT).state) == pytest.approx(1.44)
+    assert config_entry.runtime_data.tracker.spent == Decimal("1.44")  # exact, not a float
+
+
+async def test_order_history_leaves_static_attributes_out(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+) -> None:
+    """What never changes for an order is not written to the recorder (CONTRACT §10)."""
+    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
+    component = hass.data["entity_components"]["sensor"]
+    entity = component.get_entity(order_entity(order_id))
+    assert entity is not None
+    assert entity._unrecorded_attributes == {
+        "order_id",
+        "service_id",
+        "service_name",
+        "link",
+        "quantity",
+        "placed_at",
+        "currency",
+        "refill_id",
+    }
+    assert entity._unrecorded_attributes <= set(state_of(hass, order_entity(order_id)).attributes)

@@ -9,6 +9,7 @@ warning, values of the wrong type read as unknown, bad times are ignored.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -223,3 +224,36 @@ async def test_other_minor_version_loads(
     await setup_entry(hass, config_entry)
     assert list(config_entry.runtime_data.tracker.orders) == [order_id]
     assert hass_storage[STORAGE_KEY].get("minor_version", 1) == STORAGE_MINOR_VERSION
+
+
+@pytest.mark.parametrize(
+    ("stored", "spent", "warned"),
+    [
+        pytest.param("12.34", Decimal("12.34"), False, id="exact-text"),
+        pytest.param(None, Decimal(0), False, id="before-minor-3"),
+        pytest.param("lots", Decimal(0), True, id="no-number"),
+        pytest.param("NaN", Decimal(0), True, id="nan"),
+        pytest.param("-Infinity", Decimal(0), True, id="infinite"),
+        pytest.param(12.34, Decimal(0), True, id="a-float"),
+    ],
+)
+async def test_stored_spend(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    stored: object,
+    spent: Decimal,
+    warned: bool,
+) -> None:
+    """The spend is read exactly; a damaged one starts again from 0 with a warning, and the
+    entry loads either way."""
+    data: dict[str, Any] = {"orders": [_GOOD]}
+    if stored is not None:
+        data["spent"] = stored
+    hass_storage[STORAGE_KEY] = _file(data)
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.runtime_data.tracker.spent == spent
+    assert ("stored spend" in caplog.text) is warned

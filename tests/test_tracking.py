@@ -7,6 +7,7 @@ finished orders after the retention time.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -151,3 +152,42 @@ async def test_expire(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None
     assert tracker.async_expire(now, timedelta(hours=2)) == []
     assert [o.order_id for o in tracker.active_orders()] == ["open"]
     assert tracker.unfinished_order_ids() == ["open"]
+
+
+async def test_spend(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None:
+    """The spend: estimates at placement, replaced by charges; kept after untracking and
+    written with the file; orders placed elsewhere and a repeated id count only once."""
+    tracker = OrderTracker(hass, "test")
+    await tracker.async_load()
+    calls: list[Decimal] = []
+    tracker.async_add_listener(lambda: calls.append(tracker.spent))
+    now = dt_util.utcnow()
+    placed = replace(tracked_order("1"), estimated_cost=Decimal("0.90"))
+    await tracker.async_placed(Decimal("0.90"), placed)
+    await tracker.async_placed(Decimal("2.5"), None)  # placed with track: false
+    # The panel answers an id that is tracked already: its record stays, the money counts.
+    await tracker.async_placed(Decimal("0.10"), replace(placed, link="https://other.example"))
+    assert tracker.orders["1"] is placed
+    assert calls == [Decimal("0.90"), Decimal("3.40"), Decimal("3.50")]
+    await tracker.async_track([tracked_order("2")])  # placed elsewhere: no estimate
+
+    def status(order_id: str, charge: str) -> OrderStatus:
+        return OrderStatus(
+            order_id=order_id,
+            state=OrderState.PARTIAL,
+            raw_status="Partial",
+            charge=Decimal(charge),
+            start_count=0,
+            remains=400,
+            currency="USD",
+        )
+
+    tracker.async_apply_poll({"1": status("1", "0.54"), "2": status("2", "7")}, {}, now)
+    assert tracker.spent == Decimal("3.14")
+    await tracker.async_untrack(["1", "2"])
+    assert tracker.spent == Decimal("3.14")
+    assert hass_storage["smm_panel.test"]["data"]["spent"] == "3.14"
+
+    again = OrderTracker(hass, "test")
+    await again.async_load()
+    assert again.spent == Decimal("3.14")

@@ -28,6 +28,10 @@ MAX_FINISHED_ORDER_RETENTION: Final = 720
 EVENT_ORDER_PLACED: Final = f"{DOMAIN}_order_placed"
 EVENT_ORDER_STATUS_CHANGED: Final = f"{DOMAIN}_order_status_changed"
 EVENT_REFILL_STATUS_CHANGED: Final = f"{DOMAIN}_refill_status_changed"
+EVENT_CATALOGUE_CHANGED: Final = f"{DOMAIN}_catalogue_changed"
+SIGNAL_REFILLS_REQUESTED: Final = f"{DOMAIN}_refills_requested_{{}}"
+"""Dispatcher signal (format with the entry id): refills an action created, as
+(refill id, order id) pairs; the refill_update event entity announces them."""
 
 CATALOGUE_MAX_AGE: Final = timedelta(hours=24)
 MAX_CONSECUTIVE_ITEM_ERRORS: Final = 3  # an order failing this often counts as finished

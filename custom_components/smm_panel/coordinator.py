@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -54,6 +55,7 @@ class SmmData:
     balance: Balance
     orders: Mapping[str, TrackedOrder]
     refills: Mapping[str, TrackedRefill]
+    spent: Decimal
 
     @classmethod
     def of(cls, balance: Balance, tracker: OrderTracker) -> SmmData:
@@ -62,6 +64,7 @@ class SmmData:
             balance=balance,
             orders=MappingProxyType(dict(tracker.orders)),
             refills=MappingProxyType(dict(tracker.refills)),
+            spent=tracker.spent,
         )
 
     def active_orders(self) -> int:

@@ -41,6 +41,7 @@ async def async_get_config_entry_diagnostics(
                 **{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in stats.items()},
             },
             "balance_currency": coordinator.data.balance.currency if coordinator.data else None,
+            "spent": str(tracker.spent),
             "catalogue": {
                 "services": len(catalogue.services) if catalogue else 0,
                 "fetched_at": catalogue.fetched_at.isoformat() if catalogue else None,

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import SmmCoordinator
+
+
+def entry_device(entry: ConfigEntry) -> DeviceInfo:
+    """The one service device of an entry, which all its entities belong to."""
+    url = urlsplit(entry.data[CONF_URL])
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=entry.title,
+        manufacturer=MANUFACTURER,
+        entry_type=DeviceEntryType.SERVICE,
+        configuration_url=f"{url.scheme}://{url.netloc}",
+    )
 
 
 class SmmEntity(CoordinatorEntity[SmmCoordinator]):
@@ -20,12 +33,5 @@ class SmmEntity(CoordinatorEntity[SmmCoordinator]):
     def __init__(self, coordinator: SmmCoordinator, key: str) -> None:
         super().__init__(coordinator)
         entry = coordinator.config_entry
-        url = urlsplit(entry.data[CONF_URL])
         self._attr_unique_id = f"{entry.entry_id}_{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)},
-            name=entry.title,
-            manufacturer=MANUFACTURER,
-            entry_type=DeviceEntryType.SERVICE,
-            configuration_url=f"{url.scheme}://{url.netloc}",
-        )
+        self._attr_device_info = entry_device(entry)

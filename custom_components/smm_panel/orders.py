@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType
 
@@ -30,7 +31,13 @@ from .api import (
     RefillResult,
     Service,
 )
-from .const import CONF_MAX_ORDER_COST, DEFAULT_MAX_ORDER_COST, EVENT_ORDER_PLACED, LOGGER
+from .const import (
+    CONF_MAX_ORDER_COST,
+    DEFAULT_MAX_ORDER_COST,
+    EVENT_ORDER_PLACED,
+    LOGGER,
+    SIGNAL_REFILLS_REQUESTED,
+)
 from .coordinator import SmmCoordinator
 from .errors import translated_errors, validation_error
 from .ordering import OrderRuleError, check_cost, prepare_order
@@ -167,20 +174,18 @@ class OrderDesk:
             async with self._sending():
                 with translated_errors(self._hass, self._entry, self._client.host):
                     placed = await self._client.add(service.service_id, prepared.form)
-                now = dt_util.utcnow()
-                if request.track:
-                    await self._tracker.async_track(
-                        [
-                            TrackedOrder.placed(
-                                placed.order_id,
-                                service,
-                                link=prepared.link,
-                                quantity=prepared.units,
-                                at=now,
-                                currency=balance.currency,
-                            )
-                        ]
-                    )
+                tracked = TrackedOrder.placed(
+                    placed.order_id,
+                    service,
+                    link=prepared.link,
+                    quantity=prepared.units,
+                    at=dt_util.utcnow(),
+                    currency=balance.currency,
+                    estimated_cost=prepared.estimated_cost,
+                )
+                await self._tracker.async_placed(
+                    prepared.estimated_cost, tracked if request.track else None
+                )
         if placed.warning is not None:
             LOGGER.warning(
                 "%s placed order %s with a warning: %s",
@@ -241,6 +246,11 @@ class OrderDesk:
             ]
             if created:
                 await self._tracker.async_track_refills(created)
+                async_dispatcher_send(
+                    self._hass,
+                    SIGNAL_REFILLS_REQUESTED.format(self._entry.entry_id),
+                    [(refill.refill_id, refill.order_id) for refill in created],
+                )
         if created:
             await self._async_refresh()
         return results

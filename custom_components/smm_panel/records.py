@@ -18,7 +18,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType
 
 from .api import OrderState, OrderStatus, RefillState, Service
-from .storage import format_time, opt_int, opt_str, parse_time
+from .storage import format_time, opt_decimal, opt_int, opt_str, parse_time
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +42,7 @@ class TrackedOrder:
     error_count: int = 0
     finished_at: datetime | None = None
     refill_id: str | None = None
+    estimated_cost: Decimal | None = None  # only orders placed through Home Assistant
 
     @classmethod
     def placed(
@@ -53,6 +54,7 @@ class TrackedOrder:
         quantity: int | None,
         at: datetime,
         currency: str | None,
+        estimated_cost: Decimal,
     ) -> TrackedOrder:
         """An order just placed through Home Assistant, tracked from that moment."""
         return cls(
@@ -64,6 +66,7 @@ class TrackedOrder:
             link=link,
             quantity=quantity,
             currency=currency,
+            estimated_cost=estimated_cost,
         )
 
     @classmethod
@@ -87,6 +90,14 @@ class TrackedOrder:
     def finished(self) -> bool:
         """Finished orders are not polled again and leave after the retention time."""
         return self.finished_at is not None
+
+    @property
+    def spent(self) -> Decimal:
+        """What this order counts in the entry's spend: the panel's charge once reported,
+        the estimate until then; nothing for an order placed elsewhere (CONTRACT §10)."""
+        if self.estimated_cost is None:
+            return Decimal(0)
+        return self.charge if self.charge is not None else self.estimated_cost
 
     @property
     def delivered(self) -> int | None:
@@ -115,7 +126,7 @@ class TrackedOrder:
             "placed_at": format_time(self.placed_at),
             "state": self.state,
             "raw_status": self.raw_status,
-            "charge": str(self.charge) if self.charge is not None else None,
+            "charge": _text(self.charge),
             "start_count": self.start_count,
             "remains": self.remains,
             "currency": self.currency,
@@ -123,6 +134,7 @@ class TrackedOrder:
             "error_count": self.error_count,
             "finished_at": format_time(self.finished_at),
             "refill_id": self.refill_id,
+            "estimated_cost": _text(self.estimated_cost),
         }
 
     @classmethod
@@ -130,7 +142,6 @@ class TrackedOrder:
         """A stored order; values of the wrong type read as unknown, a record without an
         order id, or with an unknown state or charge, raises (it is skipped)."""
         state = data.get("state")
-        charge = data.get("charge")
         order_id = data["order_id"]
         if not isinstance(order_id, str) or not order_id:
             raise ValueError("order_id")
@@ -144,7 +155,7 @@ class TrackedOrder:
             placed_at=parse_time(data.get("placed_at")),
             state=OrderState(state) if state is not None else None,
             raw_status=opt_str(data.get("raw_status")),
-            charge=Decimal(charge) if isinstance(charge, str) else None,
+            charge=opt_decimal(data.get("charge")),
             start_count=opt_int(data.get("start_count")),
             remains=opt_int(data.get("remains")),
             currency=opt_str(data.get("currency")),
@@ -152,6 +163,7 @@ class TrackedOrder:
             error_count=opt_int(data.get("error_count")) or 0,
             finished_at=parse_time(data.get("finished_at")),
             refill_id=opt_str(data.get("refill_id")),
+            estimated_cost=opt_decimal(data.get("estimated_cost")),
         )
 
     def as_status(self, fallback_currency: str | None) -> JsonObjectType:
@@ -256,6 +268,11 @@ class TrackedRefill:
             "new_status": self.state,
             "raw_status": self.raw_status,
         }
+
+
+def _text(value: Decimal | None) -> str | None:
+    """Money as stored: exact text."""
+    return str(value) if value is not None else None
 
 
 def _money(value: Decimal | None) -> float | None:

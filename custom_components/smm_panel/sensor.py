@@ -1,4 +1,4 @@
-"""Sensors: the balance, the number of active orders, and one sensor per tracked order."""
+"""Sensors: the balance, the spend, the number of active orders, one sensor per tracked order."""
 
 from __future__ import annotations
 
@@ -45,6 +45,14 @@ SUMMARY_SENSORS: tuple[SmmSensorEntityDescription, ...] = (
         value_fn=lambda data: data.balance.amount,
     ),
     SmmSensorEntityDescription(
+        key="spent",
+        translation_key="spent",
+        device_class=SensorDeviceClass.MONETARY,
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=2,
+        value_fn=lambda data: data.spent,
+    ),
+    SmmSensorEntityDescription(
         key="active_orders",
         translation_key="active_orders",
         state_class=SensorStateClass.MEASUREMENT,
@@ -73,7 +81,11 @@ async def async_setup_entry(
     order_prefix = f"{entry.entry_id}_{ORDER_KEY_PREFIX}"
     for stale in er.async_entries_for_config_entry(registry, entry.entry_id):
         order_id = stale.unique_id.removeprefix(order_prefix)
-        if stale.unique_id.startswith(order_prefix) and order_id not in coordinator.data.orders:
+        if (
+            stale.domain == "sensor"  # event.<entry>_order_update shares the prefix
+            and stale.unique_id.startswith(order_prefix)
+            and order_id not in coordinator.data.orders
+        ):
             registry.async_remove(stale.entity_id)
 
     known: set[str] = set()
@@ -97,7 +109,7 @@ async def async_setup_entry(
 
 
 class SmmSummarySensor(SmmEntity, SensorEntity):
-    """Balance or active orders."""
+    """Balance, spend or active orders."""
 
     entity_description: SmmSensorEntityDescription
 
@@ -127,6 +139,19 @@ class SmmOrderSensor(SmmEntity, SensorEntity):
     """
 
     entity_description = ORDER_SENSOR
+    # What never changes for an order stays out of the recorder (CONTRACT §10).
+    _unrecorded_attributes = frozenset(
+        {
+            "order_id",
+            "service_id",
+            "service_name",
+            "link",
+            "quantity",
+            "placed_at",
+            "currency",
+            "refill_id",
+        }
+    )
 
     def __init__(self, coordinator: SmmCoordinator, order_id: str) -> None:
         super().__init__(coordinator, f"{ORDER_KEY_PREFIX}{order_id}")

@@ -1,21 +1,24 @@
 """The tracker's file on disk: the Store, its versions, and the tolerant reading of it.
 
-One file per config entry (`.storage/smm_panel.<entry_id>`). Its data holds four sections,
+One file per config entry (`.storage/smm_panel.<entry_id>`). Its data holds five sections,
 each record in the shape it writes and reads itself (`as_stored` / `from_stored`):
 
     {"orders": [TrackedOrder, ...], "refills": [TrackedRefill, ...],
-     "catalogue": Catalogue | None, "currency": str | None}
+     "catalogue": Catalogue | None, "currency": str | None, "spent": str}
 
-Minor version 2 added `currency`. Older minor versions are read as they are (a missing
-section reads as empty); a file of a newer major version is not guessed at but reset. A file
-that cannot be read at all is logged and replaced, and a damaged record is skipped with a
-warning while the others load: a restart never fails on what an earlier one wrote.
+Minor version 2 added `currency`; 3 added `spent` (the entry's spend, exact text) and each
+order's `estimated_cost`: a file from before reads as nothing spent yet. Older minor versions
+are read as they are (a missing section reads as empty); a file of a newer major version is
+not guessed at but reset. A file that cannot be read at all is logged and replaced, and a
+damaged record is skipped with a warning while the others load: a restart never fails on what
+an earlier one wrote.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -26,7 +29,7 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 1
-STORAGE_MINOR_VERSION = 2  # 2: the account currency
+STORAGE_MINOR_VERSION = 3  # 2: the account currency; 3: the spend
 
 
 class TrackingStore(Store[dict[str, Any]]):
@@ -98,6 +101,11 @@ def format_time(value: datetime | None) -> str | None:
 def opt_int(value: object) -> int | None:
     """A stored count: a whole number (not a bool), else unknown."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def opt_decimal(value: object) -> Decimal | None:
+    """Stored money (exact text); text that is no number raises, anything else is unknown."""
+    return Decimal(value) if isinstance(value, str) else None
 
 
 def opt_str(value: object) -> str | None:

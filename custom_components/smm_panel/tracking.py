@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
 from .api import ItemError, OrderStatusResult, RefillStatusResult, Service
 from .catalogue import Catalogue
-from .const import MAX_CONSECUTIVE_ITEM_ERRORS
+from .const import LOGGER, MAX_CONSECUTIVE_ITEM_ERRORS
 from .records import TrackedOrder, TrackedRefill
-from .storage import TrackingStore, opt_str, parse_records
+from .storage import TrackingStore, opt_decimal, opt_str, parse_records
 
 SAVE_DELAY = 10  # seconds; poll results are batched into one write, tracking changes are not
 
@@ -43,6 +44,8 @@ class OrderTracker:
         self.catalogue: Catalogue | None = None
         self.currency: str | None = None
         """The account currency last reported, for balance answers that leave it out."""
+        self.spent = Decimal(0)
+        """Money spent through this entry (CONTRACT §10); kept when orders are untracked."""
         self._listeners: list[Callable[[], None]] = []
         self._closed = False
 
@@ -62,6 +65,7 @@ class OrderTracker:
         }
         self.catalogue = Catalogue.from_stored(stored.get("catalogue"))
         self.currency = opt_str(stored.get("currency"))
+        self.spent = _stored_spend(stored.get("spent"))
 
     async def async_remove(self) -> None:
         """Delete the storage file (the entry is being removed)."""
@@ -90,6 +94,7 @@ class OrderTracker:
             "refills": [refill.as_stored() for refill in self.refills.values()],
             "catalogue": self.catalogue.as_stored() if self.catalogue else None,
             "currency": self.currency,
+            "spent": str(self.spent),
         }
 
     # -- listeners ----------------------------------------------------------------------
@@ -134,6 +139,15 @@ class OrderTracker:
             await self.async_save()
             self._changed()
         return [order.order_id for order in added]
+
+    async def async_placed(self, cost: Decimal, order: TrackedOrder | None) -> None:
+        """An order placed through Home Assistant: its estimated cost is spent, and the
+        order is tracked when given; saved at once."""
+        self.spent += cost
+        if order is not None and order.order_id not in self.orders:
+            self.orders[order.order_id] = order
+        await self.async_save()
+        self._changed()
 
     async def async_untrack(self, order_ids: Iterable[str]) -> list[str]:
         """Stop tracking orders and their refills; saved at once."""
@@ -188,6 +202,7 @@ class OrderTracker:
             new = _order_after(old, result, now)
             if new is not old and new != old:
                 self.orders[order_id] = new
+                self.spent += new.spent - old.spent  # the charge replaces the estimate
                 changed = True
                 if old.state is not None and new.state != old.state:
                     changes.orders.append((old, new))
@@ -267,3 +282,15 @@ def _order_after(old: TrackedOrder, result: OrderStatusResult, now: datetime) ->
         error_count=0,
         finished_at=finished_at,
     )
+
+
+def _stored_spend(value: object) -> Decimal:
+    """The stored spend; a damaged one is logged and starts again from nothing."""
+    try:
+        spent = opt_decimal(value)
+    except ArithmeticError:
+        spent = None
+    if value is not None and (spent is None or not spent.is_finite()):
+        LOGGER.warning("The stored spend %r was damaged and starts again from 0", value)
+        return Decimal(0)
+    return spent if spent is not None else Decimal(0)
