@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from unittest.mock import patch
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_API_KEY, CONF_URL
+from homeassistant.const import CONF_API_KEY, CONF_URL, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
@@ -19,7 +21,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.smm_panel.const import DOMAIN
 from tests.develop_process import refused_port
 from tests.fake_panel import FakePanel, RunningFakePanel, start_fake_panel
-from tests.polling_helpers import ENTRY_ID, setup_entry
+from tests.polling_helpers import ENTRY_ID, PlatformSnapshot, setup_entry, setup_with_order
 from tests.snapshot_lanes import select_snapshot_lane
 
 select_snapshot_lane()  # snapshots/ on HA 2025.4, snapshots-latest/ on a newer HA
@@ -102,3 +104,36 @@ async def setup_integration(
     """The entry set up on a frozen clock (so coordinator timers follow `freezer`)."""
     await setup_entry(hass, config_entry)
     return config_entry
+
+
+@pytest.fixture
+async def setup_order(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> str:
+    """One order placed on the panel and stored as tracked, then the entry set up: its id.
+
+    On a frozen clock, as `setup_integration`; `config_entry` is the entry, set up.
+    """
+    return await setup_with_order(hass, config_entry, panel, hass_storage)
+
+
+@pytest.fixture
+def platform_snapshot(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> PlatformSnapshot:
+    """Set the entry up with only `platform` loaded; snapshot its registry entries and states."""
+
+    async def set_up_and_snapshot(platform: Platform) -> None:
+        with patch("custom_components.smm_panel.PLATFORMS", [platform]):
+            await setup_entry(hass, config_entry)
+        await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+    return set_up_and_snapshot

@@ -27,8 +27,11 @@ PANEL_ACTION: dict[str, str | None] = {
     "get_services": "services",
     "track_orders": "status",
     "untrack_orders": None,
+    "find_services": None,
 }
 """The panel action each of the integration's actions sends (None: it sends nothing)."""
+ENTRYLESS = frozenset({"find_services"})
+"""Actions that take no `config_entry_id`: they look at every loaded entry."""
 
 
 async def call(
@@ -39,11 +42,13 @@ async def call(
     user_id: str | None = None,
     entry_id: str = ENTRY_ID,
 ) -> ServiceResponse:
-    """Call one of the integration's actions, blocking, with its response."""
+    """Call one of the integration's actions, blocking, with its response (for the entry
+    `entry_id`, unless the action takes none)."""
+    entry = {} if action in ENTRYLESS else {"config_entry_id": entry_id}
     return await hass.services.async_call(
         DOMAIN,
         action,
-        {"config_entry_id": entry_id, **(data or {})},
+        {**entry, **(data or {})},
         blocking=True,
         return_response=True,
         context=Context(user_id=user_id),

@@ -3,46 +3,33 @@
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.const import CONF_LOW_BALANCE_THRESHOLD
 from tests.fake_panel import FakePanel, Fault
-from tests.polling_helpers import DEVICE_SLUG, ENTRY_ID, fire_poll, setup_entry, state_of
+from tests.polling_helpers import DEVICE_SLUG, ENTRY_ID, PlatformSnapshot, fire_poll, state_of
 
 LOW_BALANCE = f"binary_sensor.{DEVICE_SLUG}_low_balance"
 
 
 @pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 150.5}])
-async def test_snapshot(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_snapshot(platform_snapshot: PlatformSnapshot) -> None:
     """Registry entry and state of the low-balance sensor."""
-    with patch("custom_components.smm_panel.PLATFORMS", [Platform.BINARY_SENSOR]):
-        await setup_entry(hass, config_entry)
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await platform_snapshot(Platform.BINARY_SENSOR)
 
 
 @pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 50}])
+@pytest.mark.usefixtures("setup_integration")
 async def test_on_and_off(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, panel: FakePanel, freezer: FrozenDateTimeFactory
 ) -> None:
     """On below the threshold, off at or above it; unavailable while polls fail."""
-    await setup_entry(hass, config_entry)
     assert state_of(hass, LOW_BALANCE).state == STATE_OFF  # 100.84292
 
     panel.balance = "49.99999"

@@ -13,7 +13,8 @@ blueprint ran and with which variables.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 import logging
 from pathlib import Path
 import shutil
@@ -64,8 +65,6 @@ WATCHED_LOGGERS = (
 BLUEPRINT_SCHEMAS = {"automation": AUTOMATION_BLUEPRINT_SCHEMA}
 """The schema of each blueprint domain the repository ships (its folder under blueprints/)."""
 
-type Automate = Callable[[str, dict[str, Any]], Coroutine[Any, Any, None]]
-
 
 def notify_with(message: str) -> list[dict[str, Any]]:
     """A blueprint's action input: the mock notify action with a message template."""
@@ -77,21 +76,20 @@ def messages(calls: list[ServiceCall]) -> list[str]:
     return [str(notify_call.data["message"]) for notify_call in calls]
 
 
-def last_triggered(hass: HomeAssistant) -> object:
-    """When the automation under test last ran (None: never, its trigger did not match)."""
-    return state_of(hass, AUTOMATION).attributes.get("last_triggered")
+@dataclass
+class Bench:
+    """The integration set up against the fake panel, for an automation using a blueprint."""
 
+    hass: HomeAssistant
+    freezer: FrozenDateTimeFactory
+    entry: MockConfigEntry
+    panel: FakePanel
+    notified: list[ServiceCall]
+    """The calls of the mock notify action."""
 
-@pytest.fixture
-def automate(hass: HomeAssistant, tmp_path: Path) -> Automate:
-    """Set up an automation using one of the repository's blueprints, with `inputs`.
-
-    The config dir becomes a fresh temporary one, so the copy does not land in the test
-    plugin's shared `testing_config` folder.
-    """
-    hass.config.config_dir = str(tmp_path)
-
-    async def use_blueprint(name: str, inputs: dict[str, Any]) -> None:
+    async def automate(self, name: str, inputs: dict[str, Any]) -> None:
+        """Set up an automation using one of the repository's blueprints, with `inputs`."""
+        hass = self.hass
         target = Path(hass.config.path("blueprints", "automation", "smm_panel", name))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(BLUEPRINTS / "automation" / "smm_panel" / name, target)
@@ -103,7 +101,64 @@ def automate(hass: HomeAssistant, tmp_path: Path) -> Automate:
         await hass.async_block_till_done()
         assert state_of(hass, AUTOMATION).state == "on"  # it loaded and validated
 
-    return use_blueprint
+    def last_triggered(self) -> object:
+        """When the automation under test last ran (None: never, its trigger did not match)."""
+        return state_of(self.hass, AUTOMATION).attributes.get("last_triggered")
+
+    async def place(self, order: dict[str, object]) -> str:
+        """Place an order through `add_order` and let a poll see it (no event yet): its id."""
+        placed = await call(self.hass, "add_order", order)
+        assert isinstance(placed, dict)
+        await fire_poll(self.hass, self.freezer)
+        return str(placed["order"])
+
+    async def end(self, order_id: str, status: str, *, remains: int | None = None) -> None:
+        """Reset the panel's statistics, end the order on the panel, and poll.
+
+        The poll sees it end and fires `smm_panel_order_status_changed`, which the blueprint
+        under test acts on.
+        """
+        self.panel.reset_stats()
+        self.panel.set_order_status(order_id, status, remains=remains)
+        await fire_poll(self.hass, self.freezer)
+
+    async def place_and_end(
+        self, order: dict[str, object], status: str, *, remains: int | None = None
+    ) -> str:
+        """`place` an order, then `end` it: its id."""
+        order_id = await self.place(order)
+        await self.end(order_id, status, remains=remains)
+        return order_id
+
+    async def poll_with_balance(self, balance: str) -> None:
+        """Set the panel's balance and let a poll bring it to the balance sensor."""
+        self.panel.balance = balance
+        await fire_poll(self.hass, self.freezer)
+        assert float(state_of(self.hass, BALANCE).state) == float(balance)
+
+    def assert_did_nothing(self, action: str, *, triggered: bool) -> None:
+        """The panel was sent no `action` and nothing was notified; the automation ran or not."""
+        assert self.panel.counts[action] == 0
+        assert self.notified == []
+        assert (self.last_triggered() is not None) is triggered
+
+
+@pytest.fixture
+def bench(
+    hass: HomeAssistant,
+    tmp_path: Path,
+    freezer: FrozenDateTimeFactory,
+    setup_integration: MockConfigEntry,
+    panel: FakePanel,
+) -> Bench:
+    """The set-up integration, a mock `test.notify` action, and a fresh config dir.
+
+    The config dir becomes a fresh temporary one, so the blueprint copies do not land in
+    the test plugin's shared `testing_config` folder.
+    """
+    hass.config.config_dir = str(tmp_path)
+    notified: list[ServiceCall] = async_mock_service(hass, "test", "notify")
+    return Bench(hass, freezer, setup_integration, panel, notified)
 
 
 @pytest.fixture(autouse=True)
@@ -120,38 +175,6 @@ def runs_cleanly(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         if record.levelno >= logging.WARNING and record.name.startswith(WATCHED_LOGGERS)
     ]
     assert noisy == []
-
-
-@pytest.fixture
-def notified(hass: HomeAssistant) -> list[ServiceCall]:
-    """The calls of the mock notify action."""
-    calls: list[ServiceCall] = async_mock_service(hass, "test", "notify")
-    return calls
-
-
-async def place_and_end(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    panel: FakePanel,
-    order: dict[str, object],
-    status: str,
-    *,
-    remains: int | None = None,
-) -> str:
-    """Place an order through `add_order`, let a poll see it, end it on the panel, poll.
-
-    The first poll is the order's first observation (no event); the second sees it end and
-    fires `smm_panel_order_status_changed`, which the blueprint under test acts on. The
-    panel's statistics are reset just before the order ends.
-    """
-    placed = await call(hass, "add_order", order)
-    assert isinstance(placed, dict)
-    order_id = str(placed["order"])
-    await fire_poll(hass, freezer)
-    panel.reset_stats()
-    panel.set_order_status(order_id, status, remains=remains)
-    await fire_poll(hass, freezer)
-    return order_id
 
 
 # -- every file is a blueprint ------------------------------------------------------------
@@ -228,16 +251,9 @@ async def test_the_source_url_imports(
 # -- refill_partial_orders ----------------------------------------------------------------
 
 
-async def test_refill_a_partial_order_of_a_refillable_service(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-    notified: list[ServiceCall],
-) -> None:
+async def test_refill_a_partial_order_of_a_refillable_service(bench: Bench) -> None:
     """A partial order whose service offers refill: one refill request, tracked, then notify."""
-    await automate(
+    await bench.automate(
         REFILL,
         {
             "config_entry": ENTRY_ID,
@@ -247,118 +263,82 @@ async def test_refill_a_partial_order_of_a_refillable_service(
         },
     )
 
-    order_id = await place_and_end(hass, freezer, panel, FOLLOWERS, "Partial", remains=250)
+    order_id = await bench.place_and_end(FOLLOWERS, "Partial", remains=250)
 
+    panel = bench.panel
     assert panel.counts["refill"] == 1
     (request,) = [request for request in panel.requests if request.action == "refill"]
     assert request.ids == (order_id,)
     (refill_id,) = panel.refills
-    assert runtime(setup_integration).tracker.orders[order_id].refill_id == refill_id
-    assert messages(notified) == [
+    assert runtime(bench.entry).tracker.orders[order_id].refill_id == refill_id
+    assert messages(bench.notified) == [
         f"{order_id}|Instagram Followers [Refill 30D]|250|{refill_id}|None"
     ]
 
 
-async def test_refill_refused_by_the_panel_reaches_the_follow_up(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-    notified: list[ServiceCall],
-) -> None:
+async def test_refill_refused_by_the_panel_reaches_the_follow_up(bench: Bench) -> None:
     """The panel's refusal (a refill still running) comes to the follow-up as `refill_error`."""
-    await automate(
+    await bench.automate(
         REFILL,
         {"config_entry": ENTRY_ID, "notify": notify_with("{{ refill_id }}|{{ refill_error }}")},
     )
-    placed = await call(hass, "add_order", FOLLOWERS)
-    assert isinstance(placed, dict)
-    order_id = str(placed["order"])
-    await fire_poll(hass, freezer)
-    panel.create_refill(order_id)  # unfinished: the panel refuses another one
-    panel.set_order_status(order_id, "Partial", remains=100)
-    panel.reset_stats()
-    await fire_poll(hass, freezer)
+    order_id = await bench.place(FOLLOWERS)
+    bench.panel.create_refill(order_id)  # unfinished: the panel refuses another one
+    await bench.end(order_id, "Partial", remains=100)
 
-    assert panel.counts["refill"] == 1
-    (message,) = messages(notified)
+    assert bench.panel.counts["refill"] == 1
+    (message,) = messages(bench.notified)
     refill_id, refill_error = message.split("|")
     assert refill_id == "None"
     assert refill_error not in {"", "None"}
 
 
 @pytest.mark.parametrize(
-    ("order", "status", "triggered"),
+    ("entry_id", "order", "status", "remains", "triggered"),
     [
         pytest.param(
+            ENTRY_ID,
             {"service": SERVICE_TIKTOK_FOLLOWERS, "link": TIKTOK_LINK, "quantity": 1000},
             "Partial",
+            None,
             True,
             id="partial-of-a-service-without-refill",
         ),
-        pytest.param(FOLLOWERS, "Completed", False, id="completed"),
-        pytest.param(FOLLOWERS, "Canceled", False, id="canceled"),
+        pytest.param(ENTRY_ID, FOLLOWERS, "Completed", None, False, id="completed"),
+        pytest.param(ENTRY_ID, FOLLOWERS, "Canceled", None, False, id="canceled"),
+        # Another account's partial orders are not its business.
+        pytest.param(
+            "01JSOMEOTHERSMMPANELENTRY0", FOLLOWERS, "Partial", 250, False, id="another-entry"
+        ),
     ],
 )
 async def test_refill_leaves_other_orders_alone(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-    notified: list[ServiceCall],
+    bench: Bench,
+    entry_id: str,
     order: dict[str, object],
     status: str,
+    remains: int | None,
     triggered: bool,
 ) -> None:
-    """No refill for a service without refill (the run stops), nor for another ending."""
-    await automate(REFILL, {"config_entry": ENTRY_ID, "notify": notify_with("refilled")})
+    """No refill for a service without refill (the run stops), nor for another ending, nor
+    for another entry's order."""
+    await bench.automate(REFILL, {"config_entry": entry_id, "notify": notify_with("refilled")})
 
-    await place_and_end(hass, freezer, panel, order, status)
+    await bench.place_and_end(order, status, remains=remains)
 
-    assert panel.counts["refill"] == 0
-    assert panel.refills == {}
-    assert notified == []
-    assert (last_triggered(hass) is not None) is triggered
+    bench.assert_did_nothing("refill", triggered=triggered)
+    assert bench.panel.refills == {}
 
 
-async def test_refill_leaves_an_order_of_an_unknown_service_alone(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-    notified: list[ServiceCall],
-) -> None:
+async def test_refill_leaves_an_order_of_an_unknown_service_alone(bench: Bench) -> None:
     """An order only tracked (placed on the website): its service is unknown, no refill."""
-    await automate(REFILL, {"config_entry": ENTRY_ID, "notify": notify_with("refilled")})
-    order_id = panel.create_order(SERVICE_FOLLOWERS, LINK, 1000)
-    await call(hass, "track_orders", {"orders": order_id})
-    await fire_poll(hass, freezer)
-    panel.set_order_status(order_id, "Partial", remains=300)
-    panel.reset_stats()
-    await fire_poll(hass, freezer)
+    await bench.automate(REFILL, {"config_entry": ENTRY_ID, "notify": notify_with("refilled")})
+    order_id = bench.panel.create_order(SERVICE_FOLLOWERS, LINK, 1000)
+    await call(bench.hass, "track_orders", {"orders": order_id})
+    await fire_poll(bench.hass, bench.freezer)
+    await bench.end(order_id, "Partial", remains=300)
 
-    assert last_triggered(hass) is not None
-    assert panel.counts["refill"] == 0
-    assert notified == []
-
-
-async def test_refill_watches_only_the_chosen_entry(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-) -> None:
-    """Another account's partial orders are not its business."""
-    await automate(REFILL, {"config_entry": "01JSOMEOTHERSMMPANELENTRY0"})
-
-    await place_and_end(hass, freezer, panel, FOLLOWERS, "Partial", remains=250)
-
-    assert last_triggered(hass) is None
-    assert panel.counts["refill"] == 0
+    bench.assert_did_nothing("refill", triggered=True)
 
 
 # -- reorder_remains ----------------------------------------------------------------------
@@ -366,16 +346,10 @@ async def test_refill_watches_only_the_chosen_entry(
 
 @pytest.mark.parametrize("cost_limit", [0.225, 5])
 async def test_reorder_places_exactly_the_remains_within_the_limit(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-    notified: list[ServiceCall],
-    cost_limit: float,
+    bench: Bench, cost_limit: float
 ) -> None:
     """250 of 1000 followers undelivered: 250 re-ordered (0.225 USD, the limit included)."""
-    await automate(
+    await bench.automate(
         REORDER,
         {
             "config_entry": ENTRY_ID,
@@ -387,113 +361,69 @@ async def test_reorder_places_exactly_the_remains_within_the_limit(
         },
     )
 
-    order_id = await place_and_end(hass, freezer, panel, FOLLOWERS, "Partial", remains=250)
+    order_id = await bench.place_and_end(FOLLOWERS, "Partial", remains=250)
 
+    panel = bench.panel
     adds = [request for request in panel.requests if request.action == "add"]
     assert [request.fields for request in adds] == [
         {"action": "add", "service": SERVICE_FOLLOWERS, "link": LINK, "quantity": "250"}
     ]
     new_order = next(reversed(panel.orders))
     assert new_order != order_id
-    tracked = runtime(setup_integration).tracker.orders[new_order]
+    tracked = runtime(bench.entry).tracker.orders[new_order]
     assert (tracked.service_id, tracked.link, tracked.quantity) == (SERVICE_FOLLOWERS, LINK, 250)
-    assert messages(notified) == [
+    assert messages(bench.notified) == [
         f"{order_id}|{new_order}|250|Instagram Followers [Refill 30D]|0.225|USD"
     ]
 
 
 @pytest.mark.parametrize(
-    ("cost_limit", "order", "remains"),
+    ("cost_limit", "order", "status", "remains", "triggered"),
     [
-        pytest.param(0.224, FOLLOWERS, 250, id="over-the-limit"),
-        pytest.param(0, FOLLOWERS, 250, id="limit-zero"),
-        pytest.param(10, FOLLOWERS, 20, id="below-the-service-minimum"),
+        # It runs, and stops at its condition:
+        pytest.param(0.224, FOLLOWERS, "Partial", 250, True, id="over-the-limit"),
+        pytest.param(0, FOLLOWERS, "Partial", 250, True, id="limit-zero"),
+        pytest.param(10, FOLLOWERS, "Partial", 20, True, id="below-the-service-minimum"),
         pytest.param(
             10,
             {"service": SERVICE_LIKES_DRIPFEED, "link": LINK, "quantity": 30000}
             | {"runs": 2, "interval": 5},
+            "Partial",
             55000,
+            True,
             id="above-the-service-maximum",
         ),
+        # No remains to deliver (a partial one that delivered nothing: charge 0): no run at all.
+        pytest.param(100, FOLLOWERS, "Completed", None, False, id="completed"),
+        pytest.param(100, FOLLOWERS, "Partial", 1000, False, id="nothing-delivered"),
     ],
 )
 async def test_reorder_places_nothing_it_may_not(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-    notified: list[ServiceCall],
+    bench: Bench,
     cost_limit: float,
     order: dict[str, object],
-    remains: int,
+    status: str,
+    remains: int | None,
+    triggered: bool,
 ) -> None:
-    """Over the cost limit, or remains the service would refuse: no order, no follow-up."""
-    await automate(
+    """Over the cost limit, remains the service would refuse, or no remains: no order, no
+    follow-up."""
+    await bench.automate(
         REORDER,
         {"config_entry": ENTRY_ID, "cost_limit": cost_limit, "notify": notify_with("re-ordered")},
     )
 
-    await place_and_end(hass, freezer, panel, order, "Partial", remains=remains)
+    await bench.place_and_end(order, status, remains=remains)
 
-    assert last_triggered(hass) is not None  # it ran, and stopped at its condition
-    assert panel.counts["add"] == 0
-    assert notified == []
-
-
-@pytest.mark.parametrize(
-    ("order", "status", "remains"),
-    [
-        pytest.param(FOLLOWERS, "Completed", None, id="completed"),
-        pytest.param(FOLLOWERS, "Partial", 1000, id="nothing-delivered"),
-    ],
-)
-async def test_reorder_does_not_run_without_remains_to_deliver(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-    notified: list[ServiceCall],
-    order: dict[str, object],
-    status: str,
-    remains: int | None,
-) -> None:
-    """A completed order, or a partial one that delivered nothing (charge 0): no run at all."""
-    await automate(
-        REORDER,
-        {"config_entry": ENTRY_ID, "cost_limit": 100, "notify": notify_with("re-ordered")},
-    )
-
-    await place_and_end(hass, freezer, panel, order, status, remains=remains)
-
-    assert last_triggered(hass) is None
-    assert panel.counts["add"] == 0
-    assert notified == []
+    bench.assert_did_nothing("add", triggered=triggered)
 
 
 # -- low_balance_alert --------------------------------------------------------------------
 
 
-async def poll_with_balance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, panel: FakePanel, balance: str
-) -> None:
-    """Set the panel's balance and let a poll bring it to the balance sensor."""
-    panel.balance = balance
-    await fire_poll(hass, freezer)
-    assert float(state_of(hass, BALANCE).state) == float(balance)
-
-
-async def test_low_balance_alert_fires_once_per_crossing(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-    notified: list[ServiceCall],
-) -> None:
+async def test_low_balance_alert_fires_once_per_crossing(bench: Bench) -> None:
     """Below 5: one alert; still below, or back after a failed poll: none; up and down: one."""
-    await automate(
+    await bench.automate(
         LOW_BALANCE,
         {
             "balance_entity": BALANCE,
@@ -503,41 +433,36 @@ async def test_low_balance_alert_fires_once_per_crossing(
             ),
         },
     )
+    notified = bench.notified
 
-    await poll_with_balance(hass, freezer, panel, "50")
+    await bench.poll_with_balance("50")
     assert notified == []
 
-    await poll_with_balance(hass, freezer, panel, "4.5")
+    await bench.poll_with_balance("4.5")
     assert messages(notified) == [f"4.5 USD < 5 ({BALANCE})"]
 
-    await poll_with_balance(hass, freezer, panel, "3.25")  # still below: no second alert
+    await bench.poll_with_balance("3.25")  # still below: no second alert
     assert len(notified) == 1
 
-    panel.inject(Fault.HTTP_503, action="balance", times=2)  # reads are retried once
-    await fire_poll(hass, freezer)
-    assert state_of(hass, BALANCE).state == STATE_UNAVAILABLE
-    await poll_with_balance(hass, freezer, panel, "3.25")  # back, still below: no alert
+    bench.panel.inject(Fault.HTTP_503, action="balance", times=2)  # reads are retried once
+    await fire_poll(bench.hass, bench.freezer)
+    assert state_of(bench.hass, BALANCE).state == STATE_UNAVAILABLE
+    await bench.poll_with_balance("3.25")  # back, still below: no alert
     assert len(notified) == 1
 
-    await poll_with_balance(hass, freezer, panel, "5")  # the amount itself is not below
+    await bench.poll_with_balance("5")  # the amount itself is not below
     assert len(notified) == 1
 
-    await poll_with_balance(hass, freezer, panel, "4.99")
+    await bench.poll_with_balance("4.99")
     assert messages(notified)[1:] == [f"4.99 USD < 5 ({BALANCE})"]
 
 
-async def test_low_balance_alert_default_is_a_persistent_notification(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    setup_integration: MockConfigEntry,
-    panel: FakePanel,
-    automate: Automate,
-) -> None:
+async def test_low_balance_alert_default_is_a_persistent_notification(bench: Bench) -> None:
     """Without a notification of the user's own, a persistent notification tells the balance."""
-    created: list[ServiceCall] = async_mock_service(hass, "persistent_notification", "create")
-    await automate(LOW_BALANCE, {"balance_entity": BALANCE, "amount": 10.5})
+    created: list[ServiceCall] = async_mock_service(bench.hass, "persistent_notification", "create")
+    await bench.automate(LOW_BALANCE, {"balance_entity": BALANCE, "amount": 10.5})
 
-    await poll_with_balance(hass, freezer, panel, "7.5")
+    await bench.poll_with_balance("7.5")
 
     assert [notification.data for notification in created] == [
         {

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from typing import Any, cast
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.const import (
     EVENT_CATALOGUE_CHANGED,
     EVENT_ORDER_STATUS_CHANGED,
 )
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault
-from tests.polling_helpers import BALANCE, fire_poll, setup_entry, state_of
+from tests.polling_helpers import BALANCE, PlatformSnapshot, fire_poll, setup_entry, state_of
 from tests.services_common import ENTRY_ID, FOLLOWERS, LINK, call
 
 ORDER_UPDATE = "event.127_0_0_1_order_update"
@@ -34,27 +31,16 @@ def _event(state: State) -> dict[str, Any]:
 
 
 @pytest.mark.freeze_time("2025-05-01T12:00:00+00:00")
-async def test_event_entities_snapshot(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_event_entities_snapshot(platform_snapshot: PlatformSnapshot) -> None:
     """The three event entities: registry entries, event types, no event yet."""
-    with patch("custom_components.smm_panel.PLATFORMS", [Platform.EVENT]):
-        await setup_entry(hass, config_entry)
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await platform_snapshot(Platform.EVENT)
 
 
+@pytest.mark.usefixtures("setup_integration")
 async def test_order_update_placed_then_status(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, panel: FakePanel, freezer: FrozenDateTimeFactory
 ) -> None:
     """`placed` when add_order succeeds, then each new status a poll finds; never the link."""
-    await setup_entry(hass, config_entry)
     assert state_of(hass, ORDER_UPDATE).state == STATE_UNKNOWN
     response = await call(hass, "add_order", FOLLOWERS)
     assert response is not None
@@ -91,11 +77,9 @@ async def test_order_update_placed_then_status(
     }
 
 
-async def test_only_this_entrys_events(
-    hass: HomeAssistant, config_entry: MockConfigEntry, panel: FakePanel
-) -> None:
+@pytest.mark.usefixtures("setup_integration")
+async def test_only_this_entrys_events(hass: HomeAssistant) -> None:
     """Another entry's bus events are not announced here; an untracked order has no name."""
-    await setup_entry(hass, config_entry)
     data = {
         "order": "777",
         "new_status": "completed",
@@ -114,11 +98,10 @@ async def test_only_this_entrys_events(
 
 
 async def test_placed_without_catalogue_entry(
-    hass: HomeAssistant, config_entry: MockConfigEntry, panel: FakePanel
+    hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
     """A placed order whose service the cached catalogue no longer lists has no name."""
-    await setup_entry(hass, config_entry)
-    config_entry.runtime_data.tracker.catalogue = None
+    setup_integration.runtime_data.tracker.catalogue = None
     hass.bus.async_fire(
         "smm_panel_order_placed",
         {"config_entry_id": ENTRY_ID, "order": "1", "service": "1", "currency": "USD"},
@@ -168,11 +151,9 @@ async def test_refill_update_requested_then_status(
     }
 
 
-async def test_catalogue_update_counts_services(
-    hass: HomeAssistant, config_entry: MockConfigEntry, panel: FakePanel
-) -> None:
+@pytest.mark.usefixtures("setup_integration")
+async def test_catalogue_update_counts_services(hass: HomeAssistant) -> None:
     """`changed` with the number of services added, removed and changed (not fields)."""
-    await setup_entry(hass, config_entry)
     hass.bus.async_fire(
         EVENT_CATALOGUE_CHANGED,
         {
@@ -195,14 +176,11 @@ async def test_catalogue_update_counts_services(
     }
 
 
+@pytest.mark.usefixtures("setup_integration")
 async def test_events_stay_available_when_a_poll_fails(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, panel: FakePanel, freezer: FrozenDateTimeFactory
 ) -> None:
     """The last event is a fact, not a reading: a failed poll does not hide it."""
-    await setup_entry(hass, config_entry)
     await call(hass, "add_order", FOLLOWERS)
     shown = state_of(hass, ORDER_UPDATE).state
     panel.inject(Fault.HTTP_503, action="balance", times=2)

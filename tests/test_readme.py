@@ -67,6 +67,7 @@ def test_every_event_and_order_state_is_documented() -> None:
         const.EVENT_ORDER_PLACED,
         const.EVENT_ORDER_STATUS_CHANGED,
         const.EVENT_REFILL_STATUS_CHANGED,
+        const.EVENT_CATALOGUE_CHANGED,
     ):
         assert f"`{event}`" in README, event
     states = json.loads((COMPONENT / "translations" / "en.json").read_text(encoding="utf-8"))

@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.sensor import (
@@ -25,8 +24,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.smm_panel.api import OrderState
 from custom_components.smm_panel.const import DOMAIN
@@ -44,12 +42,12 @@ from tests.polling_helpers import (
     BALANCE,
     ENTRY_ID,
     ORDER_ATTRIBUTES,
+    PlatformSnapshot,
     fire_poll,
     order_entity,
     restart_entry,
     seed_storage,
     setup_entry,
-    setup_with_order,
     state_of,
     tracked_order,
     tracked_refill,
@@ -96,19 +94,11 @@ def _seed_mixed(panel: FakePanel, hass_storage: dict[str, Any]) -> dict[str, str
 
 @pytest.mark.freeze_time("2025-05-01T12:00:00+00:00")
 async def test_sensors_snapshot(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
+    panel: FakePanel, hass_storage: dict[str, Any], platform_snapshot: PlatformSnapshot
 ) -> None:
     """Every sensor: registry entry and state."""
     _seed_mixed(panel, hass_storage)
-    with patch("custom_components.smm_panel.PLATFORMS", [Platform.SENSOR]):
-        await setup_entry(hass, config_entry)
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await platform_snapshot(Platform.SENSOR)
 
 
 async def test_order_attributes(
@@ -197,17 +187,13 @@ async def test_balance(
 
 
 async def test_device_and_unique_ids(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
     running_panel: RunningFakePanel,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
+    setup_order: str,
 ) -> None:
     """One service device per entry; every unique id starts with the entry id."""
-    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
+    order_id = setup_order
     devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
     assert [d.identifiers for d in devices] == [{(DOMAIN, ENTRY_ID)}]
     device = devices[0]
@@ -302,14 +288,10 @@ async def test_stale_order_entities_removed_at_setup(
 
 
 async def test_order_entity_without_order(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, config_entry: MockConfigEntry, setup_order: str
 ) -> None:
     """An order sensor whose record is gone (about to be removed) is unavailable and empty."""
-    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
+    order_id = setup_order
     coordinator = config_entry.runtime_data.coordinator
     assert SmmOrderSensor(coordinator, order_id).available
     coordinator.data = replace(coordinator.data, orders=MappingProxyType({}))
@@ -360,13 +342,10 @@ async def test_spent_follows_estimates_then_charges(
 
 
 async def test_order_history_leaves_static_attributes_out(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
+    hass: HomeAssistant, setup_order: str
 ) -> None:
     """What never changes for an order is not written to the recorder (CONTRACT §10)."""
-    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
+    order_id = setup_order
     component = hass.data["entity_components"]["sensor"]
     entity = component.get_entity(order_entity(order_id))
     assert entity is not None

@@ -49,6 +49,7 @@ from tests.fake_panel import (
 from tests.polling_helpers import ACTIVE_ORDERS, STORAGE_KEY, fire_poll, state_of
 from tests.services_common import (
     ENTRY_ID,
+    ENTRYLESS,
     FOLLOWERS,
     LINK,
     PANEL_ACTION,
@@ -68,7 +69,10 @@ ACTIONS = {
     "get_services": SupportsResponse.ONLY,
     "track_orders": SupportsResponse.OPTIONAL,
     "untrack_orders": SupportsResponse.OPTIONAL,
+    "find_services": SupportsResponse.ONLY,
 }
+ENTRY_ACTIONS = [action for action in ACTIONS if action not in ENTRYLESS]
+"""The actions that name an entry (`config_entry_id`)."""
 MINIMAL_DATA: dict[str, dict[str, Any]] = {
     "add_order": {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": 100},
     "refill_orders": {"orders": "23501"},
@@ -102,7 +106,7 @@ async def test_add_order_response_is_optional(
     assert panel.counts["add"] == 1
 
 
-@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("action", ENTRY_ACTIONS)
 async def test_unknown_entry(
     hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel, action: str
 ) -> None:
@@ -117,7 +121,7 @@ async def test_unknown_entry(
     assert sum(panel.counts.values()) == 0
 
 
-@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("action", ENTRY_ACTIONS)
 async def test_entry_not_loaded(
     hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel, action: str
 ) -> None:
@@ -678,7 +682,7 @@ async def test_panel_errors_are_translated(
         assert err.value.translation_placeholders == {"message": "Bad order for **REDACTED**"}
 
 
-@pytest.mark.parametrize("action", [action for action in ACTIONS if action != "untrack_orders"])
+@pytest.mark.parametrize("action", [action for action in ENTRY_ACTIONS if PANEL_ACTION[action]])
 async def test_every_action_maps_errors(
     hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel, action: str
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.todo.const import DATA_COMPONENT
@@ -13,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.smm_panel.todo import SmmOrdersList
@@ -22,10 +21,10 @@ from tests.polling_helpers import (
     BALANCE,
     DEVICE_SLUG,
     ENTRY_ID,
+    PlatformSnapshot,
     fire_poll,
     seed_storage,
     setup_entry,
-    setup_with_order,
     state_of,
     tracked_order,
 )
@@ -87,35 +86,37 @@ def _seed_mixed(panel: FakePanel, hass_storage: dict[str, Any]) -> dict[str, str
     return {"placed": placed, "views": views, "elsewhere": elsewhere, "done": done}
 
 
+@pytest.fixture
+async def mixed(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    panel: FakePanel,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> dict[str, str]:
+    """The orders of `_seed_mixed`, then the entry set up (frozen clock): name → order id."""
+    ids = _seed_mixed(panel, hass_storage)
+    await setup_entry(hass, config_entry)
+    return ids
+
+
 @pytest.mark.freeze_time("2025-05-01T12:00:00+00:00")
 async def test_todo_snapshot(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
     panel: FakePanel,
     hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-    entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
+    platform_snapshot: PlatformSnapshot,
 ) -> None:
     """The list: registry entry, state (unfinished orders) and items."""
     _seed_mixed(panel, hass_storage)
-    with patch("custom_components.smm_panel.PLATFORMS", [Platform.TODO]):
-        await setup_entry(hass, config_entry)
-    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+    await platform_snapshot(Platform.TODO)
     assert await get_items(hass) == snapshot(name="items")
 
 
-async def test_items(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-) -> None:
+async def test_items(hass: HomeAssistant, mixed: dict[str, str]) -> None:
     """One item per tracked order, in tracking order; the state counts the unfinished."""
-    ids = _seed_mixed(panel, hass_storage)
-    await setup_entry(hass, config_entry)
-
+    ids = mixed
     state = state_of(hass, ORDERS)
     assert state.state == "3"
     assert state.attributes["friendly_name"] == "127.0.0.1 Orders"
@@ -151,15 +152,11 @@ async def test_items(
 
 
 async def test_item_before_the_first_poll(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
     """An order not yet polled: no status, remains or charge, so no description; a charge
     without a currency is shown alone."""
-    await setup_entry(hass, config_entry)
-    tracker = config_entry.runtime_data.tracker
+    tracker = setup_integration.runtime_data.tracker
     await tracker.async_track(
         [
             tracked_order("501", service_name="Likes"),
@@ -181,15 +178,13 @@ async def test_item_before_the_first_poll(
 
 async def test_items_follow_polls(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    setup_integration: MockConfigEntry,
     panel: FakePanel,
-    hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Summaries and statuses move with the panel's answers; finished orders are completed."""
     order_id = panel.create_order(SERVICE_FOLLOWERS, "https://insta.example/p", 10000)
-    seed_storage(
-        hass_storage,
+    await setup_integration.runtime_data.tracker.async_track(
         [
             tracked_order(
                 order_id,
@@ -197,9 +192,9 @@ async def test_items_follow_polls(
                 service_name=FOLLOWERS_NAME,
                 quantity=10000,
             )
-        ],
+        ]
     )
-    await setup_entry(hass, config_entry)
+    await fire_poll(hass, freezer)  # its first status
     (item,) = await get_items(hass)
     assert item["summary"] == f"{order_id} · {FOLLOWERS_NAME} · 0 %"
     assert item["description"] == "Pending · remains 10000 · charge 9.00 USD"
@@ -226,13 +221,9 @@ async def test_items_follow_polls(
 
 
 async def test_add_item_tracks_the_order(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, setup_integration: MockConfigEntry, panel: FakePanel
 ) -> None:
     """An item added with an order id (blanks around it are fine) tracks that order."""
-    await setup_entry(hass, config_entry)
     assert state_of(hass, ORDERS).state == "0"
     assert await get_items(hass) == []
     order_id = panel.create_order(SERVICE_FOLLOWERS, "https://insta.example/elsewhere")
@@ -249,7 +240,7 @@ async def test_add_item_tracks_the_order(
     ]
     assert state_of(hass, ORDERS).state == "1"
     assert order_state(hass, order_id).state == "pending"
-    assert order_id in config_entry.runtime_data.tracker.orders
+    assert order_id in setup_integration.runtime_data.tracker.orders
 
     # Adding it again changes nothing.
     await todo_call(hass, "add_item", item=order_id)
@@ -264,16 +255,11 @@ async def test_add_item_tracks_the_order(
         ("9" * 101, "has an id longer than 100 characters"),
     ],
 )
+@pytest.mark.usefixtures("setup_integration")
 async def test_add_item_bad_id(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    freezer: FrozenDateTimeFactory,
-    summary: str,
-    reason: str,
+    hass: HomeAssistant, panel: FakePanel, summary: str, reason: str
 ) -> None:
     """A summary that is not one order id is refused as `track_orders` refuses ids, unsent."""
-    await setup_entry(hass, config_entry)
     panel.reset_stats()
     with pytest.raises(ServiceValidationError) as err:
         await todo_call(hass, "add_item", item=summary)
@@ -284,14 +270,9 @@ async def test_add_item_bad_id(
     assert await get_items(hass) == []
 
 
-async def test_add_item_refused_by_the_panel(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    freezer: FrozenDateTimeFactory,
-) -> None:
+@pytest.mark.usefixtures("setup_integration")
+async def test_add_item_refused_by_the_panel(hass: HomeAssistant) -> None:
     """An order id the panel does not know is not tracked; the panel's answer is shown."""
-    await setup_entry(hass, config_entry)
     with pytest.raises(ServiceValidationError) as err:
         await todo_call(hass, "add_item", item="99999")
     assert err.value.translation_domain == "smm_panel"
@@ -309,12 +290,11 @@ async def test_remove_item_untracks_the_order(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
     entity_registry: er.EntityRegistry,
+    setup_order: str,
 ) -> None:
     """Removing an item (by uid or by summary) untracks its order; its sensor leaves."""
-    first = await setup_with_order(hass, config_entry, panel, hass_storage)
+    first = setup_order
     second = panel.create_order(SERVICE_FOLLOWERS, "https://x.example/2")
     await todo_call(hass, "add_item", item=second)
     first_sensor = order_entity_id(hass, first)
@@ -336,16 +316,9 @@ async def test_remove_item_untracks_the_order(
     assert state_of(hass, ORDERS).state == "0"
 
 
-async def test_remove_completed_items(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-) -> None:
+async def test_remove_completed_items(hass: HomeAssistant, mixed: dict[str, str]) -> None:
     """`todo.remove_completed_items` untracks the finished orders only."""
-    ids = _seed_mixed(panel, hass_storage)
-    await setup_entry(hass, config_entry)
+    ids = mixed
     await todo_call(hass, "remove_completed_items")
     assert [item["uid"] for item in await get_items(hass)] == [
         ids["placed"],
@@ -359,15 +332,10 @@ async def test_remove_completed_items(
     "change", [{"status": "completed"}, {"rename": "123"}, {"description": "mine"}]
 )
 async def test_update_item_refused(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-    change: dict[str, str],
+    hass: HomeAssistant, setup_order: str, change: dict[str, str]
 ) -> None:
     """An item's status and text come from the panel: editing one is refused."""
-    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
+    order_id = setup_order
     before = await get_items(hass)
     with pytest.raises(ServiceValidationError) as err:
         await todo_call(hass, "update_item", item=order_id, **change)
@@ -381,14 +349,10 @@ async def test_update_item_refused(
 
 
 async def test_writes_only_when_orders_change(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, panel: FakePanel, freezer: FrozenDateTimeFactory, setup_order: str
 ) -> None:
     """A poll that changes no order writes no state for the list; one that does, does."""
-    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
+    order_id = setup_order
     # A write of an unchanged state only moves `last_reported`, on the State object itself.
     reported = state_of(hass, ORDERS).last_reported
     changed = state_of(hass, ORDERS).last_changed
@@ -410,34 +374,24 @@ async def test_writes_only_when_orders_change(
 
 
 async def test_unavailable_while_polls_fail(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, panel: FakePanel, freezer: FrozenDateTimeFactory, setup_order: str
 ) -> None:
     """The list is unavailable while polls fail, and back (items kept) when one succeeds."""
-    order_id = await setup_with_order(hass, config_entry, panel, hass_storage)
     panel.inject(Fault.HTTP_503, action="balance", times=2)
     await fire_poll(hass, freezer)
     assert state_of(hass, ORDERS).state == STATE_UNAVAILABLE
 
     await fire_poll(hass, freezer)
     assert state_of(hass, ORDERS).state == "1"
-    assert [item["uid"] for item in await get_items(hass)] == [order_id]
+    assert [item["uid"] for item in await get_items(hass)] == [setup_order]
 
 
 async def test_items_rebuilt_only_for_changed_orders(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    panel: FakePanel,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, panel: FakePanel, freezer: FrozenDateTimeFactory, mixed: dict[str, str]
 ) -> None:
     """Items are built when asked for, once per written state, and an unchanged order's
     item is reused: many tracked orders stay cheap."""
-    ids = _seed_mixed(panel, hass_storage)
-    await setup_entry(hass, config_entry)
+    ids = mixed
     entity = the_list(hass)
     items = entity.todo_items
     assert entity.todo_items is items  # asked again: not rebuilt
@@ -455,14 +409,9 @@ async def test_items_rebuilt_only_for_changed_orders(
     assert rebuilt[1].summary == f"{ids['views']} · service {SERVICE_VIEWS} · 50 %"
 
 
-async def test_unique_id(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    entity_registry: er.EntityRegistry,
-) -> None:
+@pytest.mark.usefixtures("setup_integration")
+async def test_unique_id(entity_registry: er.EntityRegistry) -> None:
     """One list per entry: `<entry id>_orders`, translation key `orders`."""
-    await setup_entry(hass, config_entry)
     entry = entity_registry.async_get(ORDERS)
     assert entry is not None
     assert entry.unique_id == f"{ENTRY_ID}_orders"

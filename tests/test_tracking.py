@@ -162,13 +162,17 @@ async def test_spend(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None:
     calls: list[Decimal] = []
     tracker.async_add_listener(lambda: calls.append(tracker.spent))
     now = dt_util.utcnow()
-    placed = replace(tracked_order("1"), estimated_cost=Decimal("0.90"))
-    await tracker.async_placed(Decimal("0.90"), placed)
-    await tracker.async_placed(Decimal("2.5"), None)  # placed with track: false
+    placed = tracked_order("1", service_id="1", estimated_cost=Decimal("0.90"))
+    await tracker.async_placed(placed, track=True)
+    # Placed with track: false, on a service the record does not name: only the money counts.
+    await tracker.async_placed(tracked_order("9", estimated_cost=Decimal("2.5")), track=False)
     # The panel answers an id that is tracked already: its record stays, the money counts.
-    await tracker.async_placed(Decimal("0.10"), replace(placed, link="https://other.example"))
+    again = replace(placed, link="https://other.example", estimated_cost=Decimal("0.10"))
+    await tracker.async_placed(again, track=True)
     assert tracker.orders["1"] is placed
+    assert "9" not in tracker.orders
     assert calls == [Decimal("0.90"), Decimal("3.40"), Decimal("3.50")]
+    assert set(tracker.placed_services) == {"1"}
     await tracker.async_track([tracked_order("2")])  # placed elsewhere: no estimate
 
     def status(order_id: str, charge: str) -> OrderStatus:
@@ -188,6 +192,6 @@ async def test_spend(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None:
     assert tracker.spent == Decimal("3.14")
     assert hass_storage["smm_panel.test"]["data"]["spent"] == "3.14"
 
-    again = OrderTracker(hass, "test")
-    await again.async_load()
-    assert again.spent == Decimal("3.14")
+    reloaded = OrderTracker(hass, "test")
+    await reloaded.async_load()
+    assert reloaded.spent == Decimal("3.14")

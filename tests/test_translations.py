@@ -165,8 +165,8 @@ def _calls_with_translation_keys() -> Iterator[tuple[str, str, ast.expr | None]]
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = ast.unparse(node.func)
-                if name.endswith("EntityDescription"):
-                    continue
+                if name.endswith(("EntityDescription", "async_create_issue")):
+                    continue  # entity names and repair issues: see their own tests
                 keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg}
                 key = keywords.get("translation_key")
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
@@ -188,6 +188,28 @@ def test_exception_keys() -> None:
     assert used  # the scan found the code's keys
     for key in used | CONTRACT_EXCEPTIONS | ORDER_RULE_KEYS:
         _require(f"exceptions.{key}.message")
+
+
+def test_issue_keys() -> None:
+    """Every repair issue raised in code has a title and a description in both languages,
+    using exactly the placeholders the code gives."""
+    found = 0
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("async_create_issue"):
+                keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+                key = keywords["translation_key"]
+                placeholders = keywords["translation_placeholders"]
+                assert isinstance(key, ast.Constant)
+                assert isinstance(key.value, str)
+                assert isinstance(placeholders, ast.Dict)
+                given = {k.value for k in placeholders.keys if isinstance(k, ast.Constant)}
+                for part in ("title", "description"):
+                    _require(f"issues.{key.value}.{part}")
+                    wanted = set(PLACEHOLDER.findall(FLAT["en"][f"issues.{key.value}.{part}"]))
+                    assert wanted <= given, f"{path.name}: {key.value}.{part} uses {wanted}"
+                found += 1
+    assert found  # the scan found the issue
 
 
 def test_exception_placeholders() -> None:
@@ -317,4 +339,4 @@ def test_action_keys() -> None:
         translated = TRANSLATIONS["en"]["services"][name]
         assert set(translated.get("fields", {})) == fields
         assert set(translated.get("sections", {})) == sections
-        assert "config_entry_id" in fields
+        assert ("config_entry_id" in fields) == (name != "find_services")

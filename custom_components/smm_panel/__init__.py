@@ -9,6 +9,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import SmmPanelClient
+from .catalogue_watch import async_remove_issues
 from .const import DOMAIN
 from .coordinator import SmmCoordinator
 from .orders import OrderDesk
@@ -56,8 +57,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> None:
-    """Delete the entry's storage file."""
+    """Delete the entry's storage file and its repair issues."""
     await OrderTracker(hass, entry.entry_id).async_remove()
+    async_remove_issues(hass, entry)
 
 
 async def _async_reload_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> None:

@@ -15,6 +15,7 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from .errors import invalid_field, validation_error
+from .order_fields import MAX_NUMBER, OrderRuleError, whole_number
 from .ordering import ORDER_FIELDS
 
 SECTIONS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -108,6 +109,23 @@ def filter_text(data: Mapping[str, Any], name: str) -> str | None:
     if not isinstance(value, str):
         raise invalid_field(name, "must be text")
     return value.strip() or None
+
+
+def whole_number_in(data: Mapping[str, Any], name: str, low: int, high: int) -> int | None:
+    """An optional whole-number field within low..high (both included); None when absent."""
+    value = data.get(name)
+    if value is None:
+        return None
+    try:
+        number = whole_number(name, value)
+    except OrderRuleError as err:
+        raise invalid_field(name, err.placeholders["reason"]) from None
+    if not low <= number <= high:
+        reason = (
+            f"must be at least {low}" if high >= MAX_NUMBER else f"must be between {low} and {high}"
+        )
+        raise invalid_field(name, reason)
+    return number
 
 
 def ids(data: Mapping[str, Any], name: str) -> list[str]:

@@ -27,6 +27,7 @@ from .api import (
     most_telling,
 )
 from .catalogue import Catalogue
+from .catalogue_watch import async_catalogue_fetched
 from .const import (
     CATALOGUE_MAX_AGE,
     CONF_FINISHED_ORDER_RETENTION,
@@ -157,11 +158,14 @@ class SmmCoordinator(DataUpdateCoordinator[SmmData]):
         self.async_update_listeners()
 
     async def async_refresh_catalogue(self) -> Catalogue:
-        """Fetch the catalogue now (for `get_services` refresh and unknown service ids)."""
+        """Fetch the catalogue now (for `get_services` refresh and unknown service ids);
+        announce what changed and settle the repairs of removed services in use."""
         services = await self.client.services()
         self.stats.catalogue_fetches += 1
         self._catalogue_failed_at = None
-        return self.tracker.async_set_catalogue(services, dt_util.utcnow())
+        return async_catalogue_fetched(
+            self.hass, self.config_entry, self.tracker, services, dt_util.utcnow()
+        )
 
     async def _async_refresh_catalogue_if_due(self, now: datetime) -> None:
         catalogue = self.tracker.catalogue

@@ -115,13 +115,13 @@ async def async_setup_entry(
     async_add_entities: AddEntitiesCallback,
 ) -> None:
     """Add the entry's three event entities."""
-    coordinator = entry.runtime_data.coordinator
     async_add_entities(
-        [
-            SmmEventEntity(coordinator, ORDER_UPDATE),
-            SmmRefillEventEntity(coordinator, REFILL_UPDATE),
-            SmmEventEntity(coordinator, CATALOGUE_UPDATE),
-        ]
+        kind(entry.runtime_data.coordinator, description)
+        for kind, description in (
+            (SmmEventEntity, ORDER_UPDATE),
+            (SmmRefillEventEntity, REFILL_UPDATE),
+            (SmmEventEntity, CATALOGUE_UPDATE),
+        )
     )
 
 

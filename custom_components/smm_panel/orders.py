@@ -183,9 +183,7 @@ class OrderDesk:
                     currency=balance.currency,
                     estimated_cost=prepared.estimated_cost,
                 )
-                await self._tracker.async_placed(
-                    prepared.estimated_cost, tracked if request.track else None
-                )
+                await self._tracker.async_placed(tracked, track=request.track)
         if placed.warning is not None:
             LOGGER.warning(
                 "%s placed order %s with a warning: %s",

@@ -35,23 +35,23 @@ class SmmSensorEntityDescription(SensorEntityDescription):
     value_fn: Callable[[SmmData], Decimal | int | None]
 
 
+def _money_total(
+    key: str, value_fn: Callable[[SmmData], Decimal | int | None]
+) -> SmmSensorEntityDescription:
+    """A sum of money in the account's currency."""
+    return SmmSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.MONETARY,
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=2,
+        value_fn=value_fn,
+    )
+
+
 SUMMARY_SENSORS: tuple[SmmSensorEntityDescription, ...] = (
-    SmmSensorEntityDescription(
-        key="balance",
-        translation_key="balance",
-        device_class=SensorDeviceClass.MONETARY,
-        state_class=SensorStateClass.TOTAL,
-        suggested_display_precision=2,
-        value_fn=lambda data: data.balance.amount,
-    ),
-    SmmSensorEntityDescription(
-        key="spent",
-        translation_key="spent",
-        device_class=SensorDeviceClass.MONETARY,
-        state_class=SensorStateClass.TOTAL,
-        suggested_display_precision=2,
-        value_fn=lambda data: data.spent,
-    ),
+    _money_total("balance", lambda data: data.balance.amount),
+    _money_total("spent", lambda data: data.spent),
     SmmSensorEntityDescription(
         key="active_orders",
         translation_key="active_orders",

@@ -1,4 +1,4 @@
-"""The eight actions of CONTRACT.md §4: schemas, entry resolution, admin rule, responses.
+"""The actions of CONTRACT.md §4 and §11: schemas, entry resolution, admin rule, responses.
 
 Schemas are deliberately permissive about value types: every value is read by `action_fields`,
 so a bad value is answered with a translated `ServiceValidationError`, never a bare
@@ -36,6 +36,7 @@ import voluptuous as vol
 
 from .action_fields import SECTIONS, filter_text, flag, ids, order_fields, service_id
 from .api import CancelResult, ItemError, OrderStatus, RefillCreated, RefillResult
+from .catalogue_search import FIELDS as FIND_FIELDS, ServiceQuery, find_services
 from .const import DOMAIN, LOGGER
 from .errors import translated_errors
 from .ordering import ORDER_FIELDS, normalize_type
@@ -50,6 +51,7 @@ SERVICE_GET_REFILL_STATUS: Final = "get_refill_status"
 SERVICE_GET_SERVICES: Final = "get_services"
 SERVICE_TRACK_ORDERS: Final = "track_orders"
 SERVICE_UNTRACK_ORDERS: Final = "untrack_orders"
+SERVICE_FIND_SERVICES: Final = "find_services"
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_SERVICE: Final = "service"
@@ -83,13 +85,15 @@ ADD_ORDER_SCHEMA: Final = _schema(
 ORDER_IDS_SCHEMA: Final = _schema(ATTR_ORDERS)
 REFILL_IDS_SCHEMA: Final = _schema(ATTR_REFILLS)
 GET_SERVICES_SCHEMA: Final = _schema(ATTR_CATEGORY, ATTR_TYPE, ATTR_SEARCH, ATTR_REFRESH)
+# The one action without `config_entry_id`: it searches every loaded entry.
+FIND_SERVICES_SCHEMA: Final = vol.Schema({vol.Optional(name): _as_given for name in FIND_FIELDS})
 
 type _Handler = Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, ServiceResponse]]
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the eight actions (once, from `async_setup`)."""
+    """Register the nine actions (once, from `async_setup`)."""
     registrations: tuple[tuple[str, _Handler, vol.Schema, SupportsResponse], ...] = (
         (SERVICE_ADD_ORDER, _add_order, ADD_ORDER_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_REFILL_ORDERS, _refill_orders, ORDER_IDS_SCHEMA, SupportsResponse.OPTIONAL),
@@ -99,6 +103,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         (SERVICE_GET_SERVICES, _get_services, GET_SERVICES_SCHEMA, SupportsResponse.ONLY),
         (SERVICE_TRACK_ORDERS, _track_orders, ORDER_IDS_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_UNTRACK_ORDERS, _untrack_orders, ORDER_IDS_SCHEMA, SupportsResponse.OPTIONAL),
+        (SERVICE_FIND_SERVICES, _find_services, FIND_SERVICES_SCHEMA, SupportsResponse.ONLY),
     )
     for name, handler, schema, supports_response in registrations:
         hass.services.async_register(
@@ -233,6 +238,11 @@ async def _get_services(hass: HomeAssistant, call: ServiceCall) -> ServiceRespon
         and (search is None or search.casefold() in service.name.casefold())
     ]
     return {"services": services}
+
+
+async def _find_services(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
+    """Search the cached catalogues of every loaded entry (`catalogue_search`); nothing is sent."""
+    return {"services": find_services(hass, ServiceQuery.of_call(call.data))}
 
 
 # -- tracking --------------------------------------------------------------------------

@@ -1,17 +1,19 @@
 """The tracker's file on disk: the Store, its versions, and the tolerant reading of it.
 
-One file per config entry (`.storage/smm_panel.<entry_id>`). Its data holds five sections,
+One file per config entry (`.storage/smm_panel.<entry_id>`). Its data holds six sections,
 each record in the shape it writes and reads itself (`as_stored` / `from_stored`):
 
     {"orders": [TrackedOrder, ...], "refills": [TrackedRefill, ...],
-     "catalogue": Catalogue | None, "currency": str | None, "spent": str}
+     "catalogue": Catalogue | None, "currency": str | None, "spent": str,
+     "placed_services": {service id: time}}
 
-Minor version 2 added `currency`; 3 added `spent` (the entry's spend, exact text) and each
-order's `estimated_cost`: a file from before reads as nothing spent yet. Older minor versions
-are read as they are (a missing section reads as empty); a file of a newer major version is
-not guessed at but reset. A file that cannot be read at all is logged and replaced, and a
-damaged record is skipped with a warning while the others load: a restart never fails on what
-an earlier one wrote.
+Minor version 2 added `currency`; 3 added `spent` (the entry's spend, exact text), each
+order's `estimated_cost`, and `placed_services` (when each service was last ordered through
+Home Assistant, for the repairs of §11): a file from before reads as nothing spent yet.
+Older minor versions are read as they are (a missing section reads as empty); a file of a
+newer major version is not guessed at but reset. A file that cannot be read at all is logged
+and replaced, and a damaged record is skipped with a warning while the others load: a restart
+never fails on what an earlier one wrote.
 """
 
 from __future__ import annotations

@@ -18,12 +18,13 @@ from typing import Any
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
 from .api import ItemError, OrderStatusResult, RefillStatusResult, Service
-from .catalogue import Catalogue
+from .catalogue import Catalogue, CatalogueDiff
 from .const import LOGGER, MAX_CONSECUTIVE_ITEM_ERRORS
 from .records import TrackedOrder, TrackedRefill
-from .storage import TrackingStore, opt_decimal, opt_str, parse_records
+from .storage import TrackingStore, format_time, opt_decimal, opt_str, parse_records, parse_time
 
 SAVE_DELAY = 10  # seconds; poll results are batched into one write, tracking changes are not
+USED_FOR = timedelta(days=30)  # a service ordered this recently still matters (CONTRACT §11)
 
 
 @dataclass(slots=True)
@@ -46,6 +47,8 @@ class OrderTracker:
         """The account currency last reported, for balance answers that leave it out."""
         self.spent = Decimal(0)
         """Money spent through this entry (CONTRACT §10); kept when orders are untracked."""
+        self.placed_services: dict[str, datetime] = {}
+        """When an order was last placed through Home Assistant, by service id."""
         self._listeners: list[Callable[[], None]] = []
         self._closed = False
 
@@ -66,6 +69,7 @@ class OrderTracker:
         self.catalogue = Catalogue.from_stored(stored.get("catalogue"))
         self.currency = opt_str(stored.get("currency"))
         self.spent = _stored_spend(stored.get("spent"))
+        self.placed_services = _stored_placements(stored.get("placed_services"))
 
     async def async_remove(self) -> None:
         """Delete the storage file (the entry is being removed)."""
@@ -95,6 +99,7 @@ class OrderTracker:
             "catalogue": self.catalogue.as_stored() if self.catalogue else None,
             "currency": self.currency,
             "spent": str(self.spent),
+            "placed_services": {sid: format_time(at) for sid, at in self.placed_services.items()},
         }
 
     # -- listeners ----------------------------------------------------------------------
@@ -140,14 +145,23 @@ class OrderTracker:
             self._changed()
         return [order.order_id for order in added]
 
-    async def async_placed(self, cost: Decimal, order: TrackedOrder | None) -> None:
-        """An order placed through Home Assistant: its estimated cost is spent, and the
-        order is tracked when given; saved at once."""
-        self.spent += cost
-        if order is not None and order.order_id not in self.orders:
+    async def async_placed(self, order: TrackedOrder, *, track: bool) -> None:
+        """An order just placed through Home Assistant: its estimated cost is spent, its
+        service counts as used for `USED_FOR` (see `used_services`), and it is tracked
+        unless `track` is False (an id tracked already keeps its record); saved at once."""
+        self.spent += order.spent  # the estimate: no charge is known yet
+        if order.service_id is not None:
+            self.placed_services[order.service_id] = order.tracked_at
+        if track and order.order_id not in self.orders:
             self.orders[order.order_id] = order
         await self.async_save()
         self._changed()
+
+    def used_services(self, now: datetime) -> set[str]:
+        """Services a tracked order uses, or that an order placed through Home Assistant
+        used within `USED_FOR`: their disappearance from the catalogue is worth a repair."""
+        recent = {sid for sid, at in self.placed_services.items() if now - at < USED_FOR}
+        return recent | {o.service_id for o in self.orders.values() if o.service_id is not None}
 
     async def async_untrack(self, order_ids: Iterable[str]) -> list[str]:
         """Stop tracking orders and their refills; saved at once."""
@@ -179,11 +193,14 @@ class OrderTracker:
             self._schedule_save()
 
     @callback
-    def async_set_catalogue(self, services: Iterable[Service], fetched_at: datetime) -> Catalogue:
-        """Replace the cached catalogue."""
+    def async_set_catalogue(
+        self, services: Iterable[Service], fetched_at: datetime
+    ) -> tuple[Catalogue, CatalogueDiff | None]:
+        """Replace the cached catalogue; what changed since the last one (None at the first)."""
+        previous = self.catalogue
         self.catalogue = Catalogue.of(services, fetched_at)
         self._schedule_save()
-        return self.catalogue
+        return self.catalogue, previous.diff(self.catalogue) if previous else None
 
     @callback
     def async_apply_poll(
@@ -294,3 +311,11 @@ def _stored_spend(value: object) -> Decimal:
         LOGGER.warning("The stored spend %r was damaged and starts again from 0", value)
         return Decimal(0)
     return spent if spent is not None else Decimal(0)
+
+
+def _stored_placements(value: object) -> dict[str, datetime]:
+    """The stored last placement per service; unreadable entries are left out."""
+    if not isinstance(value, dict):
+        return {}
+    placed = {sid: parse_time(at) for sid, at in value.items() if isinstance(sid, str)}
+    return {sid: at for sid, at in placed.items() if at is not None}

@@ -17,7 +17,16 @@ from tests.develop_process import REPO
 
 COMPONENT = REPO / "custom_components" / "smm_panel"
 README_PICTURES: dict[str, frozenset[str]] = {
-    "en": frozenset({"config-form", "action-response", "device-page", "dashboard-card"}),
+    "en": frozenset(
+        {
+            "config-form",
+            "action-response",
+            "device-page",
+            "dashboard-card",
+            "todo-card",
+            "automation-trigger",
+        }
+    ),
     "ar": frozenset({"config-form", "device-page"}),
 }
 """The screenshots the README shows, by language: docs/images/<name>[-<language>].png."""
@@ -69,13 +78,20 @@ class FrontendStrings:
 
 def core_state_text(domain: str, device_class: str, state: str, language: str) -> str:
     """How Home Assistant names a state of a device class (English where it has no text)."""
+    return core_text(domain, language, "entity_component", device_class, "state", state)
+
+
+def core_text(domain: str, language: str, *keys: str) -> str:
+    """A text of one of Home Assistant's own integrations (English where it has none)."""
     folder = resources.files("homeassistant") / "components" / domain / "translations"
     for candidate in (language, "en"):
         path = folder / f"{candidate}.json"
         if path.is_file():
-            texts = json.loads(path.read_text(encoding="utf-8"))
+            text: Any = json.loads(path.read_text(encoding="utf-8"))
             with suppress(KeyError):
-                text: str = texts["entity_component"][device_class]["state"][state]
-                return text
-    msg = f"no text for {domain} {device_class} {state}"
+                for key in keys:
+                    text = text[key]
+                if isinstance(text, str):
+                    return text
+    msg = f"no text for {domain} {' '.join(keys)}"
     raise AssertionError(msg)

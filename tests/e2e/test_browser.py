@@ -6,7 +6,9 @@ The steps, all in the UI: onboarding; Settings → Devices & services → Add in
 SMM Panel, a wrong key, then the right one; the device page; the options (polling every
 minute); Developer tools → Actions → `smm_panel.add_order`; the order on the device page,
 which is seen to reach Completed at the next scheduled poll; the options again
-(a low-balance threshold) and the low-balance sensor; the README's dashboard card.
+(a low-balance threshold) and the low-balance sensor; the README's dashboard cards (the
+entities card, and the orders to-do list with the order ticked at 100 %); last, a new
+automation's trigger on the order update event entity, offering its event types (not saved).
 
 Run with `scripts/test-e2e`; `SMM_E2E_SCREENSHOTS=docs/images scripts/test-e2e` refreshes
 the README's pictures.
@@ -27,6 +29,8 @@ from tests.develop_process import NEEDS_REPO_VENV, Develop
 
 from .harness import PHASE_REPORTS, README_PICTURES, core_state_text
 from .ui import ENTRY_TITLE, POLL_TIMEOUT_MS, Person, Shots, open_browser
+from .ui_automation import new_automation, order_update_trigger, pick_event_type
+from .ui_dashboard import completed_order_item, show_readme_cards
 
 pytestmark = [
     pytest.mark.e2e,
@@ -56,7 +60,7 @@ def test_a_person_sets_up_and_uses_the_panel(
     artifacts: Path,
     readme_images: Path | None,
 ) -> None:
-    """Onboard, add the panel, order from the actions tool, watch it, set options, see a card."""
+    """Onboard, add the panel, order, watch it, set options, see the cards, start a trigger."""
     shots = Shots(artifacts, language, readme_images, README_PICTURES[language])
     person = Person(page, develop, language, shots)
     person.onboard()
@@ -87,9 +91,18 @@ def test_a_person_sets_up_and_uses_the_panel(
     person.expect_state(low_balance, core_state_text("binary_sensor", "problem", "on", language))
     shots.take(page, "device-page")
 
-    card = person.show_readme_card(order_id)
+    cards = show_readme_cards(person, order_id)
+    card = cards["entities"]
     expect(card.get_by_text(f"{ENTRY_TITLE} {person.entity_name('balance')}")).to_be_visible()
     expect(
         card.get_by_text(f"{ENTRY_TITLE} {person.entity_name('low_balance', 'binary_sensor')}")
     ).to_be_visible()
     shots.take(page, "dashboard-card", element=card)
+    completed_order_item(person, cards["todo-list"], order_id)
+    shots.take(page, "todo-card", element=cards["todo-list"])
+
+    # Last, and never saved: a trigger on the order update event entity, its types offered.
+    new_automation(person)
+    trigger = order_update_trigger(person)
+    shots.take(page, "automation-trigger")
+    pick_event_type(person, trigger, "completed")

@@ -3,8 +3,8 @@
 Every step goes through the UI the way a person would: the sidebar, the Settings pages, the
 dialogs; buttons and fields are found by the words on them, in the person's language (the
 frontend's texts for Home Assistant's own UI, the integration's translations for ours).
-Only the dashboard card is stored over the frontend's own websocket connection, as the
-card editor would store it.
+The dashboard steps (ui_dashboard.py) and the automation editor's (ui_automation.py) live in
+modules of their own.
 
 No request leaves this machine: the browser answers every request to another host itself.
 Brand images (brands.home-assistant.io) get the integration's own `brand/icon.png`, which
@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 import re
 import shutil
-from typing import Any, Final
+from typing import Final
 from urllib.parse import urlsplit
 
 from PIL import Image
@@ -35,9 +35,8 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-import yaml
 
-from tests.develop_process import PANEL_KEY, REPO, Develop
+from tests.develop_process import PANEL_KEY, Develop
 
 from .harness import COMPONENT, FrontendStrings, integration_strings
 
@@ -232,11 +231,17 @@ class Person:
 
     # -- navigation -------------------------------------------------------------------
 
+    def open_settings(self, item: str, url: str) -> None:
+        """Sidebar → Settings → `item` (the key of its frontend text), which opens `url`."""
+        self.page.locator("ha-sidebar a[href='/config']").click()
+        self.page.get_by_text(self.ha[item], exact=True).click()
+        self.page.wait_for_url(url)
+
     def open_integrations(self) -> None:
         """Sidebar → Settings → Devices & services."""
-        self.page.locator("ha-sidebar a[href='/config']").click()
-        self.page.get_by_text(self.ha["ui.panel.config.dashboard.devices.main"], exact=True).click()
-        self.page.wait_for_url("**/config/integrations/dashboard")
+        self.open_settings(
+            "ui.panel.config.dashboard.devices.main", "**/config/integrations/dashboard"
+        )
 
     def open_integration_page(self) -> None:
         """… → Devices & services → SMM Panel."""
@@ -383,37 +388,8 @@ class Person:
         self.shots.take(page, "action-response", height=1460)
         return found[1]
 
-    # -- dashboard --------------------------------------------------------------------
-
-    def show_readme_card(self, order_id: str) -> Locator:
-        """Store the README's example card as the Overview dashboard, then open it."""
-        card = readme_card(ENTRY_SLUG, order_id)
-        self.page.evaluate(
-            """(config) => document.querySelector("home-assistant").hass.callWS(
-                {type: "lovelace/config/save", config})""",
-            {"views": [{"path": "smm", "cards": [card]}]},
-        )
-        self.page.locator("ha-sidebar a[href='/lovelace']").click()
-        self.page.wait_for_url("**/lovelace/**")
-        self.page.reload()  # the open frontend keeps the dashboard it had generated
-        shown = self.page.locator("hui-entities-card").filter(
-            has=self.page.get_by_text(card["title"], exact=True)
-        )
-        expect(shown).to_be_visible()
-        return shown
-
 
 def _fill(text: str, placeholders: dict[str, str]) -> str:
     for name, value in placeholders.items():
         text = text.replace(f"{{{name}}}", value)
     return text
-
-
-def readme_card(entry_slug: str, order_id: str) -> dict[str, Any]:
-    """The README's dashboard card, for this entry and order."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"^### Dashboard card\n+```yaml\n(.*?)^```", readme, re.MULTILINE | re.DOTALL)
-    assert found, "README.md has no '### Dashboard card' section with a yaml block"
-    text = found[1].replace("smmpllus_com", entry_slug).replace("23501", order_id)
-    card: dict[str, Any] = yaml.safe_load(text)
-    return card

@@ -1,4 +1,5 @@
-"""The HTTP face of the fake panel: ``/api/v2``, statistics, holds, latency and injected faults."""
+"""The HTTP face of the fake panel: ``/api/v2`` with statistics, holds, latency and injected
+faults, and ``/control/catalogue`` (see ``control``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from aiohttp import web
 
 from . import errors, render
 from .actions import handle
+from .control import CONTROL_PATH, serve_control
 from .echo import Echo
 from .faults import CLOUDFLARE_PAGE, ERROR_PAGES, Fault, InjectedFault
 from .render import RAW_NUMBER
@@ -51,6 +53,7 @@ def create_app(panel: FakePanel) -> web.Application:
     handler = partial(_serve, panel)
     app.router.add_post(API_PATH, handler)
     app.router.add_get(API_PATH, handler)
+    app.router.add_post(CONTROL_PATH, partial(serve_control, panel))
     return app
 
 

@@ -187,8 +187,9 @@ def sweep_actions(active: str, done: str, refill: str) -> dict[str, dict[str, An
         "get_services": {"refresh": True},
         "track_orders": {"orders": [active, GHOST]},
         "untrack_orders": {"orders": ["777"]},
+        "find_services": {"search": "followers", "quantity": 100},
     }
-    assert list(actions) == list(PANEL_ACTION)  # all eight
+    assert list(actions) == list(PANEL_ACTION)  # all nine
     return actions
 
 
@@ -223,7 +224,7 @@ async def canary_sweep(
 
     Setup and the catalogue; polls moving an order and a refill through their statuses (so
     every event fires; no refill on a ``minimal`` panel, which has none) with a tracked order
-    the panel does not know (its error is stored); all eight actions (successes, per-item
+    the panel does not know (its error is stored); all nine actions (successes, per-item
     refusals, a refusal of the whole action, a duplicate order); with `full`, every fault
     injected into a poll and into each action; hand-made answers quoting the entry's key in an
     order's status and in an add warning; a rejected key. Logs are collected from DEBUG on.
