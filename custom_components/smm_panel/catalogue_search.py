@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+import heapq
+from itertools import chain
 from typing import Any, Final, cast
 
 from homeassistant.core import HomeAssistant
@@ -97,29 +100,32 @@ class _Offer:
         )
 
 
-def find_services(hass: HomeAssistant, query: ServiceQuery) -> list[JsonValueType]:
+async def find_services(hass: HomeAssistant, query: ServiceQuery) -> list[JsonValueType]:
     """The matching services of every loaded entry, sorted, at most `query.limit` of them.
 
     An entry that is not loaded, or holds no catalogue yet, is skipped; nothing is sent.
     Sorted by currency (as the panel names it; entries whose currency is not known yet last),
     then rate ascending, then the entry's title, its entry id and the service id (numeric ids
     by number, before other ids, which sort as text). Money is computed with `Decimal` and
-    answered as numbers, as `get_services` answers the rate.
+    answered as numbers, as `get_services` answers the rate. One entry's catalogue at a time,
+    keeping only the best `limit` so far: ten panels of 5 000 services never hold the event
+    loop for all of them at once.
     """
-    offers: list[_Offer] = []
+    best: list[_Offer] = []
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):
         runtime = cast(SmmConfigEntry, entry).runtime_data
         catalogue = runtime.tracker.catalogue
         if catalogue is None:
             continue
         currency = runtime.coordinator.data.balance.currency
-        offers.extend(
+        offers = (
             _Offer(cast(SmmConfigEntry, entry), currency, service)
             for service in catalogue.services.values()
             if query.matches(service)
         )
-    offers.sort(key=_Offer.sort_key)
-    return [_row(offer, query.quantity) for offer in offers[: query.limit]]
+        best = heapq.nsmallest(query.limit, chain(best, offers), key=_Offer.sort_key)
+        await asyncio.sleep(0)  # let the loop run between two entries' catalogues
+    return [_row(offer, query.quantity) for offer in best]
 
 
 def _row(offer: _Offer, quantity: int | None) -> JsonObjectType:

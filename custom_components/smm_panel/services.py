@@ -242,7 +242,7 @@ async def _get_services(hass: HomeAssistant, call: ServiceCall) -> ServiceRespon
 
 async def _find_services(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     """Search the cached catalogues of every loaded entry (`catalogue_search`); nothing is sent."""
-    return {"services": find_services(hass, ServiceQuery.of_call(call.data))}
+    return {"services": await find_services(hass, ServiceQuery.of_call(call.data))}
 
 
 # -- tracking --------------------------------------------------------------------------

@@ -12,5 +12,13 @@ refills):
 - baseline 2: ``babismm`` (PyPI, synchronous, requests.Session), ``get_multi_status`` fed 100 ids
   at a time, installed on demand into ``.bench/`` (never a runtime or test dependency).
 
-Every figure is the median of ``--runs`` runs.
+Every figure is the median of ``--runs`` runs. Per A it also counts the entry's entities per
+platform and the state writes of a poll per kind of entity (order sensors, summaries, events,
+to-do list), with nothing changed and with 10 orders changed.
+
+Lean history (part of the full run, or alone with ``--recorder``, never with ``--quick``):
+Home Assistant's real recorder on a temporary SQLite file, ``--recorder-orders`` tracked orders
+(1000) and a day of ``--recorder-polls`` polls (288) as the fake panel moves the orders along,
+once with every attribute of the order sensors recorded ("before") and once as shipped
+("after"); the database growth goes to the "Lean history" section of docs/benchmarks.md.
 """

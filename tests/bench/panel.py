@@ -57,6 +57,12 @@ async def serve_panel(latency: float, dialect_name: str) -> None:
             panel.set_order_status(order_id, body["status"], remains=500)
         return web.json_response({})
 
+    async def set_orders(request: web.Request) -> web.Response:
+        """Pin each `[order id, status, remains, start count or null]` (a day's progress)."""
+        for order_id, status, remains, start_count in (await request.json())["orders"]:
+            panel.set_order_status(order_id, status, remains=remains, start_count=start_count)
+        return web.json_response({})
+
     async def counts(_: web.Request) -> web.Response:
         return web.json_response(dict(panel.counts))
 
@@ -66,6 +72,7 @@ async def serve_panel(latency: float, dialect_name: str) -> None:
 
     app.router.add_post("/bench/seed", seed)
     app.router.add_post("/bench/status", set_status)
+    app.router.add_post("/bench/set", set_orders)
     app.router.add_get("/bench/counts", counts)
     app.router.add_post("/bench/reset", reset)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
