@@ -237,10 +237,10 @@ class OrderDesk:
             with translated_errors(self._hass, self._entry, self._client.host):
                 results = await self._client.refill_many(order_ids)
             now = dt_util.utcnow()
-            created = [
+            created = [  # in the order asked for, whatever order the panel answered in
                 TrackedRefill(refill_id=result.refill_id, order_id=order_id, requested_at=now)
-                for order_id, result in results.items()
-                if isinstance(result, RefillCreated)
+                for order_id in dict.fromkeys(order_ids)
+                if isinstance(result := results[order_id], RefillCreated)
             ]
             if created:
                 await self._tracker.async_track_refills(created)
