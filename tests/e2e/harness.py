@@ -25,9 +25,11 @@ README_PICTURES: dict[str, frozenset[str]] = {
             "dashboard-card",
             "todo-card",
             "automation-trigger",
+            "repair",
+            "spend-statistics",
         }
     ),
-    "ar": frozenset({"config-form", "device-page"}),
+    "ar": frozenset({"config-form", "device-page", "repair"}),
 }
 """The screenshots the README shows, by language: docs/images/<name>[-<language>].png."""
 PHASE_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()

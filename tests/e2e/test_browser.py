@@ -7,8 +7,12 @@ SMM Panel, a wrong key, then the right one; the device page; the options (pollin
 minute); Developer tools → Actions → `smm_panel.add_order`; the order on the device page,
 which is seen to reach Completed at the next scheduled poll; the options again
 (a low-balance threshold) and the low-balance sensor; the README's dashboard cards (the
-entities card, and the orders to-do list with the order ticked at 100 %); last, a new
-automation's trigger on the order update event entity, offering its event types (not saved).
+entities card, and the orders to-do list with the order ticked at 100 %); a new
+automation's trigger on the order update event entity, offering its event types (not saved);
+the panel dropping the order's service (its control endpoint), `smm_panel.get_services` with
+Refresh, and the repair under Settings → System → Repairs (the service back afterwards);
+last, in English only, the README's spend statistics card, once the recorder has compiled
+the statistics that hold the order (5-minute ones: up to 5 minutes' wait).
 
 Run with `scripts/test-e2e`; `SMM_E2E_SCREENSHOTS=docs/images scripts/test-e2e` refreshes
 the README's pictures.
@@ -28,9 +32,10 @@ from playwright.sync_api import Page, expect
 from tests.develop_process import NEEDS_REPO_VENV, Develop
 
 from .harness import PHASE_REPORTS, README_PICTURES, core_state_text
-from .ui import ENTRY_TITLE, POLL_TIMEOUT_MS, Person, Shots, open_browser
-from .ui_automation import new_automation, order_update_trigger, pick_event_type
-from .ui_dashboard import completed_order_item, show_readme_cards
+from .ui import ENTRY_TITLE, ORDER_SERVICE, POLL_TIMEOUT_MS, Person, Shots, open_browser
+from .ui_automation import leave_unsaved, new_automation, order_update_trigger, pick_event_type
+from .ui_dashboard import completed_order_item, show_readme_cards, show_spend_statistics
+from .ui_repairs import change_catalogue, service_gone_repair
 
 pytestmark = [
     pytest.mark.e2e,
@@ -60,7 +65,8 @@ def test_a_person_sets_up_and_uses_the_panel(
     artifacts: Path,
     readme_images: Path | None,
 ) -> None:
-    """Onboard, add the panel, order, watch it, set options, see the cards, start a trigger."""
+    """Onboard, add the panel, order, watch it, set options, see the cards, start a trigger,
+    see the repair of a dropped service, and (in English) the spend's statistics."""
     shots = Shots(artifacts, language, readme_images, README_PICTURES[language])
     person = Person(page, develop, language, shots)
     person.onboard()
@@ -101,8 +107,16 @@ def test_a_person_sets_up_and_uses_the_panel(
     completed_order_item(person, cards["todo-list"], order_id)
     shots.take(page, "todo-card", element=cards["todo-list"])
 
-    # Last, and never saved: a trigger on the order update event entity, its types offered.
+    # Never saved: a trigger on the order update event entity, its types offered.
     new_automation(person)
     trigger = order_update_trigger(person)
     shots.take(page, "automation-trigger")
     pick_event_type(person, trigger, "completed")
+    leave_unsaved(person, "/developer-tools")
+
+    # The panel drops the order's service: the next catalogue fetch raises a repair.
+    shots.take(page, "repair", element=service_gone_repair(person))
+    assert ORDER_SERVICE in change_catalogue(develop, restore=[ORDER_SERVICE])
+
+    if language == "en":  # once is enough: it waits for the recorder's next statistics
+        shots.take(page, "spend-statistics", element=show_spend_statistics(person, order_id))

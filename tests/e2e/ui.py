@@ -3,8 +3,8 @@
 Every step goes through the UI the way a person would: the sidebar, the Settings pages, the
 dialogs; buttons and fields are found by the words on them, in the person's language (the
 frontend's texts for Home Assistant's own UI, the integration's translations for ours).
-The dashboard steps (ui_dashboard.py) and the automation editor's (ui_automation.py) live in
-modules of their own.
+The dashboard steps (ui_dashboard.py), the automation editor's (ui_automation.py) and the
+repair's (ui_repairs.py) live in modules of their own.
 
 No request leaves this machine: the browser answers every request to another host itself.
 Brand images (brands.home-assistant.io) get the integration's own `brand/icon.png`, which

@@ -75,3 +75,13 @@ def event_type_name(person: Person, event_type: str) -> str:
 def _field(form: Locator, label: str) -> Locator:
     """A picker's text field (a combo box), by its label."""
     return form.get_by_role("combobox", name=label, exact=True)
+
+
+def leave_unsaved(person: Person, href: str) -> None:
+    """Leave the editor by the sidebar link `href`: "Save new automation?" → Don't save."""
+    page, ha = person.page, person.ha
+    page.locator(f"ha-sidebar a[href='{href}']").click()
+    title = ha["ui.panel.config.automation.editor.leave.unsaved_new_title"]
+    expect(page.get_by_text(title, exact=True)).to_be_visible()
+    page.get_by_role("button", name=ha["ui.common.dont_save"], exact=True).click()
+    page.wait_for_url(f"**{href}/**")
