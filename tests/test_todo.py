@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.todo.const import DATA_COMPONENT
+from homeassistant.components.todo.const import DATA_COMPONENT, TodoListEntityFeature
 from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -417,3 +417,13 @@ async def test_unique_id(entity_registry: er.EntityRegistry) -> None:
     assert entry.unique_id == f"{ENTRY_ID}_orders"
     assert entry.translation_key == "orders"
     assert entry.config_entry_id == ENTRY_ID
+
+
+@pytest.mark.usefixtures("setup_integration")
+async def test_supported_features_are_the_three_item_operations(hass: HomeAssistant) -> None:
+    """Adding, deleting and updating items, and nothing else (no due dates, no moving)."""
+    assert state_of(hass, "todo.127_0_0_1_orders").attributes["supported_features"] == (
+        TodoListEntityFeature.CREATE_TODO_ITEM
+        | TodoListEntityFeature.DELETE_TODO_ITEM
+        | TodoListEntityFeature.UPDATE_TODO_ITEM
+    )

@@ -18,7 +18,7 @@ from .services import async_setup_services
 from .tracking import OrderTracker
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR, Platform.TODO]
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR, Platform("todo")]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:

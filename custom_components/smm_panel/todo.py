@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import reduce
 import operator
+from operator import or_
 from typing import Final
 
 from homeassistant.components.todo import TodoItem, TodoListEntity
@@ -27,6 +29,9 @@ from .records import TrackedOrder
 from .runtime import SmmConfigEntry
 
 PARALLEL_UPDATES = 0
+ITEM_OPERATIONS = frozenset({"create_todo_item", "delete_todo_item", "update_todo_item"})
+"""The list's features, as the todo services name them: adding an item tracks its order,
+deleting untracks it, editing is refused with a translated error."""
 
 ITEM_FIELD: Final = "item"
 """The field of `todo.add_item` that holds the summary: named in errors about it."""
@@ -118,10 +123,9 @@ class SmmOrdersList(SmmEntity, TodoListEntity):
     """
 
     _attr_translation_key = "orders"
-    _attr_supported_features = (
-        TodoListEntityFeature.CREATE_TODO_ITEM
-        | TodoListEntityFeature.DELETE_TODO_ITEM
-        | TodoListEntityFeature.UPDATE_TODO_ITEM
+    _attr_supported_features = reduce(
+        or_,
+        (f for f in TodoListEntityFeature if f.name and f.name.lower() in ITEM_OPERATIONS),
     )
 
     def __init__(self, coordinator: SmmCoordinator, desk: OrderDesk) -> None:
