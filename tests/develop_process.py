@@ -23,7 +23,7 @@ import urllib.request
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-START_TIMEOUT = 120.0
+START_TIMEOUT = 240.0
 STOP_TIMEOUT = 60.0
 PANEL_KEY = "demo"
 PANEL_SPEED = 60.0

@@ -53,8 +53,12 @@ CHROMIUM_FLAGS: Final = (
 )
 VIEWPORT: Final = ViewportSize(width=1280, height=800)
 TIMEOUT_MS: Final = 30_000
-POLL_TIMEOUT_MS: Final = 120_000
-"""Long enough for one scheduled poll at the shortest polling interval (1 minute)."""
+"""For anything to show, act or be asserted. Playwright's own default for assertions is 5 s,
+too short for a machine under load: `expect` gets this one too."""
+POLL_TIMEOUT_MS: Final = 180_000
+"""Long enough for one scheduled poll at the shortest polling interval (1 minute), with room
+for a machine under load."""
+expect.set_options(timeout=TIMEOUT_MS)
 
 LANGUAGE_NAMES: Final = {"en": "English", "ar": "العربية"}
 """How the frontend's language picker names each language (in that language)."""

@@ -1,8 +1,13 @@
-"""The automation editor: a trigger on the order update event entity, and its event types."""
+"""The automation editor: a README example saved from YAML mode, and a trigger on the order
+update event entity with its event types."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from playwright.sync_api import Locator, expect
+import yaml
 
 from .harness import core_text
 from .ui import ENTRY_TITLE, Person
@@ -22,6 +27,39 @@ def new_automation(person: Person) -> None:
         has_text=ha["ui.panel.config.automation.dialog_new.create_empty"]
     ).click()
     page.wait_for_url("**/config/automation/edit/new")
+
+
+def save_from_yaml(person: Person, automation: dict[str, Any]) -> None:
+    """Create new automation → ⋮ → Edit in YAML, paste `automation`, Save, keep its name.
+
+    What a person does with a README example: the automation goes to the demo's
+    automations.yaml and runs from then on.
+    """
+    page, ha = person.page, person.ha
+    new_automation(person)
+    page.get_by_role("button", name=ha["ui.common.menu"]).first.click()
+    page.get_by_text(ha["ui.panel.config.automation.editor.edit_yaml"], exact=True).click()
+    editor = page.locator("ha-automation-editor ha-code-editor .cm-content").first
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    # As pasted: inserted whole, so the editor's auto-indent does not touch it.
+    page.keyboard.insert_text(yaml.safe_dump(automation, sort_keys=False, allow_unicode=True))
+    page.locator("ha-automation-editor ha-fab").click()
+    dialog = page.locator("ha-dialog-automation-save")
+    expect(dialog.locator("input").first).to_have_value(automation["alias"])
+    dialog.get_by_role("button", name=ha["ui.panel.config.automation.editor.rename"]).click()
+    expect(dialog.locator("input").first).to_be_hidden()
+    page.wait_for_url(re.compile(r"/config/automation/edit/(?!new$)[^/]+$"))  # saved: its id
+
+
+def expect_notification(person: Person, message: str) -> None:
+    """Sidebar → Notifications: a notification with `message` is there; close the drawer."""
+    page, ha = person.page, person.ha
+    page.locator("ha-sidebar").get_by_text(ha["ui.notification_drawer.title"], exact=True).click()
+    drawer = page.locator("notification-drawer")
+    expect(drawer.get_by_text(message)).to_be_visible()
+    drawer.get_by_role("button", name=ha["ui.notification_drawer.close"]).click()
+    expect(drawer.get_by_text(message)).to_be_hidden()
 
 
 def order_update_trigger(person: Person) -> Locator:

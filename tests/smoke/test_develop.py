@@ -1,8 +1,12 @@
 """`scripts/develop` really works: a real Home Assistant process, onboarded and driven over HTTP.
 
 Starts the README's first command as a subprocess (with its own config directory and free
-ports), completes onboarding and the config flow through the REST API, places an order with
-`smm_panel.add_order`, sees the balance drop and the order sensor appear, then stops it all.
+ports), completes onboarding and the config flow through the REST API, saves the README's
+first automation and one automation per shipped blueprint through the API the automation
+editor uses, places an order with `smm_panel.add_order`, sees the balance drop and the order
+sensor appear, sees the demo's own 20-second polling bring the order to Completed (no option
+changed), the README automation's notification, and every blueprint automation loaded, then
+stops it all.
 """
 
 from __future__ import annotations
@@ -17,8 +21,18 @@ import aiohttp
 import pytest
 
 from tests.develop_process import NEEDS_REPO_VENV, PANEL_KEY, Develop, run_develop
+from tests.readme_yaml import readme_automation
 
 CLIENT_ID = "http://127.0.0.1/"
+WAIT_SECONDS = 180.0
+"""For any one thing to show: generous, since a loaded CI machine can be ten times slower."""
+README_AUTOMATION = "SMM order finished"
+BLUEPRINT_INPUTS: dict[str, dict[str, Any]] = {
+    "low_balance_alert": {"balance_entity": "sensor.127_0_0_1_balance", "amount": 5},
+    "refill_partial_orders": {"config_entry": "{entry_id}"},
+    "reorder_remains": {"config_entry": "{entry_id}", "cost_limit": 1},
+}
+"""An automation per shipped blueprint, with every input that has no default."""
 
 pytestmark = [
     pytest.mark.smoke,
@@ -103,7 +117,7 @@ async def _onboard(develop: Api) -> None:
 
 
 async def _wait_for(develop: Api, entity_id: str, check: Any) -> dict[str, Any]:
-    deadline = time.monotonic() + 60.0
+    deadline = time.monotonic() + WAIT_SECONDS
     state: dict[str, Any] | None = None
     while time.monotonic() < deadline:
         state = await develop.state(entity_id)
@@ -113,8 +127,31 @@ async def _wait_for(develop: Api, entity_id: str, check: Any) -> dict[str, Any]:
     pytest.fail(f"{entity_id} never met the condition; last state: {state}")
 
 
+async def _save_automation(develop: Api, automation_id: str, config: dict[str, Any]) -> None:
+    """Save an automation as the UI's editor does (automations.yaml, then a reload)."""
+    saved = await develop.call(
+        "POST", f"/api/config/automation/config/{automation_id}", json=config
+    )
+    assert saved == {"result": "ok"}
+
+
+async def _notifications(develop: Api) -> list[dict[str, Any]]:
+    """The persistent notifications (sidebar), over the websocket as the frontend reads them."""
+    token = develop.headers["Authorization"].removeprefix("Bearer ")
+    async with develop.session.ws_connect(f"{develop.base}/api/websocket") as socket:
+        assert (await socket.receive_json())["type"] == "auth_required"
+        await socket.send_json({"type": "auth", "access_token": token})
+        assert (await socket.receive_json())["type"] == "auth_ok"
+        await socket.send_json({"id": 1, "type": "persistent_notification/get"})
+        answer = await socket.receive_json()
+    assert answer["success"], answer
+    result: list[dict[str, Any]] = answer["result"]
+    return result
+
+
 async def test_develop_end_to_end(develop: Api) -> None:
-    """Onboard, add the panel, place an order, watch the balance and the order sensor."""
+    """Onboard, add the panel, save the README automation and the blueprints' automations,
+    place an order, watch the balance and the order reach Completed, see them run."""
     await _onboard(develop)
 
     flow = await develop.call(
@@ -134,6 +171,17 @@ async def test_develop_end_to_end(develop: Api) -> None:
     balance = await _wait_for(
         develop, "sensor.127_0_0_1_balance", lambda s: s["state"] != "unavailable"
     )
+    await _save_automation(develop, "readme", readme_automation(README_AUTOMATION))
+    for name, inputs in BLUEPRINT_INPUTS.items():
+        filled = {key: str(value).format(entry_id=entry_id) for key, value in inputs.items()}
+        await _save_automation(
+            develop,
+            name,
+            {
+                "alias": name,
+                "use_blueprint": {"path": f"smm_panel/{name}.yaml", "input": filled},
+            },
+        )
     before = float(balance["state"])
 
     placed = await develop.call(
@@ -152,3 +200,19 @@ async def test_develop_end_to_end(develop: Api) -> None:
     await _wait_for(develop, "sensor.127_0_0_1_balance", lambda s: float(s["state"]) < before)
     order = await _wait_for(develop, f"sensor.127_0_0_1_order_{order_id}", lambda s: True)
     assert order["attributes"]["order_id"] == order_id
+
+    # The demo polls every 20 s (config/configuration.yaml), whatever scan_interval says: the
+    # order, finished at the panel 5 s after it was placed, shows Completed without waiting
+    # for the 5-minute poll.
+    await _wait_for(
+        develop, f"sensor.127_0_0_1_order_{order_id}", lambda s: s["state"] == "completed"
+    )
+    finished = await _wait_for(
+        develop, "automation.smm_order_finished", lambda s: s["attributes"]["last_triggered"]
+    )
+    assert finished["state"] == "on"
+    messages = [item["message"] for item in await _notifications(develop)]
+    assert f"Order {order_id} is completed (0 remaining)." in messages, messages
+    for name in BLUEPRINT_INPUTS:
+        automation = await _wait_for(develop, f"automation.{name}", lambda s: True)
+        assert automation["state"] == "on", automation  # unavailable: the blueprint failed
