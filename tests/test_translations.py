@@ -12,6 +12,7 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.selector import Selector
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
@@ -305,6 +306,29 @@ async def test_flow_forms(hass: HomeAssistant) -> None:
         for field in _schema_fields(schema):
             _require(f"{step}.data.{field}")
             _require(f"{step}.data_description.{field}")
+        assert not _units(schema), f"{step}: units the frontend shows untranslated"
+
+
+def _units(schema: vol.Schema) -> dict[str, str]:
+    """The `unit_of_measurement` of each selector of a form (shown as it stands, untranslated)."""
+    units: dict[str, str] = {}
+    for marker, validator in schema.schema.items():
+        parts = validator.validators if isinstance(validator, vol.All) else [validator]
+        for part in parts:
+            if isinstance(part, Selector) and "unit_of_measurement" in part.config:
+                units[str(marker)] = part.config["unit_of_measurement"]
+    return units
+
+
+def test_options_labels_name_their_units() -> None:
+    """The units the number boxes do not show are in the labels, in each language."""
+    labels = {
+        "en": {"scan_interval": "(minutes)", "finished_order_retention": "(hours)"},
+        "ar": {"scan_interval": "(بالدقائق)", "finished_order_retention": "(بالساعات)"},
+    }
+    for language, units in labels.items():
+        for option, unit in units.items():
+            assert FLAT[language][f"options.step.init.data.{option}"].endswith(unit)
 
 
 # -- actions -------------------------------------------------------------------------------
@@ -340,3 +364,4 @@ def test_action_keys() -> None:
         assert set(translated.get("fields", {})) == fields
         assert set(translated.get("sections", {})) == sections
         assert ("config_entry_id" in fields) == (name != "find_services")
+    assert "unit_of_measurement" not in (PACKAGE / "services.yaml").read_text(encoding="utf-8")

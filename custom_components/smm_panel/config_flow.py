@@ -16,7 +16,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.const import CONF_API_KEY, CONF_URL, UnitOfTime
+from homeassistant.const import CONF_API_KEY, CONF_URL
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -317,6 +317,9 @@ def _money_selector() -> NumberSelector:
     return NumberSelector(NumberSelectorConfig(min=0, step=0.01, mode=NumberSelectorMode.BOX))
 
 
+# No `unit_of_measurement` on the number boxes: the frontend shows it as it stands (an
+# English "min" beside an Arabic form), and number selectors only take a translation key
+# for it from Home Assistant 2025.x on. The unit is in each field's translated label instead.
 OPTIONS_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): vol.All(
@@ -325,7 +328,6 @@ OPTIONS_SCHEMA = vol.Schema(
                     min=MIN_SCAN_INTERVAL,
                     max=MAX_SCAN_INTERVAL,
                     step=1,
-                    unit_of_measurement=UnitOfTime.MINUTES,
                     mode=NumberSelectorMode.BOX,
                 )
             ),
@@ -346,7 +348,6 @@ OPTIONS_SCHEMA = vol.Schema(
                     min=0,
                     max=MAX_FINISHED_ORDER_RETENTION,
                     step=1,
-                    unit_of_measurement=UnitOfTime.HOURS,
                     mode=NumberSelectorMode.BOX,
                 )
             ),

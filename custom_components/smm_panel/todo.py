@@ -8,6 +8,7 @@ status of an item comes from the panel, so other edits are refused.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import reduce
 import operator
@@ -18,9 +19,11 @@ from homeassistant.components.todo import TodoItem, TodoListEntity
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.translation import async_get_translations
 
 from .action_fields import ids
 from .api import ItemError
+from .const import DOMAIN
 from .coordinator import SmmCoordinator
 from .entity import SmmEntity
 from .errors import invalid_field, validation_error
@@ -45,10 +48,39 @@ async def async_setup_entry(
 ) -> None:
     """Add the entry's orders list."""
     runtime = entry.runtime_data
-    async_add_entities([SmmOrdersList(runtime.coordinator, runtime.desk)])
+    words = await ItemWords.of(hass)
+    async_add_entities([SmmOrdersList(runtime.coordinator, runtime.desk, words)])
 
 
-def order_summary(order: TrackedOrder) -> str:
+@dataclass(frozen=True, slots=True)
+class ItemWords:
+    """The words of the items' texts, in the server's language, as the entity names are.
+
+    Kept as the list's attribute names in the translations
+    (`entity.todo.orders.state_attributes.<word>.name`): Home Assistant has no place for a
+    custom integration's free texts, and the list has no attributes that could clash. The
+    defaults are the English ones, for a translation that lacks a word.
+    """
+
+    service: str = "service {service}"
+    remains: str = "remains {remains}"
+    charge: str = "charge {charge}"
+
+    @classmethod
+    async def of(cls, hass: HomeAssistant) -> ItemWords:
+        """The words in `hass`'s language (English where it has none)."""
+        texts = await async_get_translations(hass, hass.config.language, "entity", [DOMAIN])
+        prefix = f"component.{DOMAIN}.entity.todo.orders.state_attributes"
+        defaults = cls()
+        return cls(
+            **{
+                word.name: texts.get(f"{prefix}.{word.name}.name", getattr(defaults, word.name))
+                for word in fields(cls)
+            }
+        )
+
+
+def order_summary(order: TrackedOrder, words: ItemWords) -> str:
     """`"<order id> · <service> · <progress> %"`, each part left out while unknown.
 
     The service is its name, or `"service <id>"` while only its id is known. An order tracked
@@ -63,23 +95,23 @@ def order_summary(order: TrackedOrder) -> str:
     if order.service_name is not None:
         parts.append(order.service_name)
     elif order.service_id is not None:
-        parts.append(f"service {order.service_id}")
+        parts.append(words.service.format(service=order.service_id))
     delivered = order.delivered
     if delivered is not None and order.quantity:
         parts.append(f"{min(delivered * 100 // order.quantity, 100)} %")
     return SEPARATOR.join(parts)
 
 
-def order_description(order: TrackedOrder) -> str | None:
+def order_description(order: TrackedOrder, words: ItemWords) -> str | None:
     """The panel's own status, the remains and the charge: `"In progress · remains 750 ·
     charge 0.90 USD"`; unknown parts are left out (None when nothing is known yet)."""
     parts: list[str] = []
     if order.raw_status is not None:
         parts.append(order.raw_status)
     if order.remains is not None:
-        parts.append(f"remains {order.remains}")
+        parts.append(words.remains.format(remains=order.remains))
     if order.charge is not None:
-        charge = f"charge {_amount(order.charge)}"
+        charge = words.charge.format(charge=_amount(order.charge))
         parts.append(charge if order.currency is None else f"{charge} {order.currency}")
     return SEPARATOR.join(parts) or None
 
@@ -91,13 +123,13 @@ def _amount(value: Decimal) -> str:
     return f"{whole}.{fraction.ljust(2, '0')}"
 
 
-def order_item(order: TrackedOrder) -> TodoItem:
+def order_item(order: TrackedOrder, words: ItemWords) -> TodoItem:
     """The list item of a tracked order: needs action until it is finished."""
     return TodoItem(
         uid=order.order_id,
-        summary=order_summary(order),
+        summary=order_summary(order, words),
         status=TodoItemStatus.COMPLETED if order.finished else TodoItemStatus.NEEDS_ACTION,
-        description=order_description(order),
+        description=order_description(order, words),
     )
 
 
@@ -128,9 +160,10 @@ class SmmOrdersList(SmmEntity, TodoListEntity):
         (f for f in TodoListEntityFeature if f.name and f.name.lower() in ITEM_OPERATIONS),
     )
 
-    def __init__(self, coordinator: SmmCoordinator, desk: OrderDesk) -> None:
+    def __init__(self, coordinator: SmmCoordinator, desk: OrderDesk, words: ItemWords) -> None:
         super().__init__(coordinator, "orders")
         self._desk = desk
+        self._words = words
         self._orders = coordinator.data.orders
         self._success = coordinator.last_update_success
         self._items: list[TodoItem] | None = None
@@ -152,7 +185,11 @@ class SmmOrdersList(SmmEntity, TodoListEntity):
             fresh: dict[str, tuple[TrackedOrder, TodoItem]] = {}
             for order_id, order in self._orders.items():
                 cached = cache.get(order_id)
-                item = cached[1] if cached is not None and cached[0] is order else order_item(order)
+                item = (
+                    cached[1]
+                    if cached is not None and cached[0] is order
+                    else order_item(order, self._words)
+                )
                 fresh[order_id] = (order, item)
             self._item_cache = fresh
             self._items = [item for _, item in fresh.values()]
