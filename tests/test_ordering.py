@@ -514,9 +514,13 @@ def test_list_fields_sent_one_per_line(field: str) -> None:
 
 
 def test_huge_comment_lists_are_cheap() -> None:
-    """Megabytes of comments are accepted or refused in linear time, fast."""
+    """Megabytes of comments are accepted or refused in linear time, fast.
+
+    Measured in this thread's CPU time, which other processes on a loaded machine do not
+    stretch: quadratic work would take minutes, linear work well under a second.
+    """
     service = make_service("Custom Comments", maximum=100_000)
-    started = time.perf_counter()
+    started = time.thread_time()
     one_mb = ("a fine comment " * 6 + "\n") * 10_000  # ~1 MB, 10 000 lines
     assert len(one_mb) > 900_000
     assert prepare_order(service, {"link": "x", "comments": one_mb}).quantity == 10_000
@@ -530,7 +534,7 @@ def test_huge_comment_lists_are_cheap() -> None:
         err = rule_error(service, {"link": "x", "comments": value})
         assert err.key == "invalid_field"
     assert invalid_reason(service, {"link": "x" * 10_000_000, "comments": "c"}, "link")
-    assert time.perf_counter() - started < 3
+    assert time.thread_time() - started < 3
 
 
 # --- Web Traffic ------------------------------------------------------------------------------

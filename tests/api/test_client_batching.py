@@ -21,6 +21,7 @@ from custom_components.smm_panel.api import (
     most_telling,
 )
 from tests.fake_panel import SERVICE_FOLLOWERS, FakePanel, Fault, RunningFakePanel
+from tests.waiting import eventually
 
 from .conftest import CANARY_KEY
 
@@ -121,10 +122,7 @@ async def test_a_failing_batch_fails_the_call(client: SmmPanelClient, panel: Fak
     panel.inject(Fault.HTTP_503, action="status", times=6)
     with pytest.raises(SmmConnectionError):
         await client.status_many(str(n) for n in range(1, 251))
-    for _ in range(100):
-        if panel.counts["status"] == 6 and panel.in_flight == 0:
-            break
-        await asyncio.sleep(0.01)
+    await eventually(lambda: panel.counts["status"] == 6 and panel.in_flight == 0)
     assert panel.counts == Counter({"status": 6})
 
 

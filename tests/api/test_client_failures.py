@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from custom_components.smm_panel.api import (
     SmmRateLimitedError,
 )
 from tests.fake_panel import DEFAULT_BALANCE, SERVICE_FOLLOWERS, FakePanel, Fault, RunningFakePanel
+from tests.waiting import eventually
 
 from .conftest import CANARY_KEY, RawServer
 
@@ -88,11 +88,8 @@ def fault_id(fault: tuple[Fault, FaultParams]) -> str:
 
 async def settled(panel: FakePanel) -> None:
     """Wait until the panel has finished every request (a client may have given up early)."""
-    for _ in range(200):
-        if panel.in_flight == 0:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the fake panel is still busy")
+    await eventually(lambda: panel.in_flight == 0)
+    assert panel.in_flight == 0, "the fake panel is still busy"
 
 
 @pytest.fixture

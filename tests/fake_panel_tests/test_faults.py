@@ -19,14 +19,15 @@ ADD = {"service": SERVICE_FOLLOWERS, "link": LINK, "quantity": "1000"}
 
 
 async def test_latency(api: Api, fake: FakePanel) -> None:
-    """LATENCY delays one matching request; the next is fast again."""
-    fake.inject(Fault.LATENCY, seconds=0.3)
+    """LATENCY delays one matching request; the next is not delayed (it is measured against a
+    second of latency, which no request to 127.0.0.1 takes even on a loaded machine)."""
+    fake.inject(Fault.LATENCY, seconds=1.0)
     started = time.perf_counter()
     assert "balance" in await api.call("balance")
-    assert time.perf_counter() - started >= 0.3
+    assert time.perf_counter() - started >= 1.0
     started = time.perf_counter()
     await api.call("balance")
-    assert time.perf_counter() - started < 0.3
+    assert time.perf_counter() - started < 1.0
 
 
 async def test_latency_times_out_a_client(api: Api, fake: FakePanel) -> None:
