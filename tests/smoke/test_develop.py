@@ -47,6 +47,7 @@ class Api:
     def __init__(self, running: Develop, session: aiohttp.ClientSession) -> None:
         self.base = running.base_url
         self.panel_url = running.panel_url
+        self.log = running.log
         self.session = session
         self.headers: dict[str, str] = {}
 
@@ -124,7 +125,11 @@ async def _wait_for(develop: Api, entity_id: str, check: Any) -> dict[str, Any]:
         if state is not None and check(state):
             return state
         await asyncio.sleep(0.5)
-    pytest.fail(f"{entity_id} never met the condition; last state: {state}")
+    tail = "\n".join(develop.log.read_text(encoding="utf-8", errors="replace").splitlines()[-80:])
+    pytest.fail(
+        f"{entity_id} never met the condition; last state: {state}\n"
+        f"-- the last lines of scripts/develop's output ({develop.log}):\n{tail}"
+    )
 
 
 async def _save_automation(develop: Api, automation_id: str, config: dict[str, Any]) -> None:
