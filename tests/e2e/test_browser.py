@@ -32,7 +32,7 @@ pytest.importorskip("playwright.sync_api", reason="scripts/test-e2e installs Pla
 from playwright.sync_api import Page, expect
 
 from tests.develop_process import NEEDS_REPO_VENV, Develop
-from tests.readme_yaml import readme_automation
+from tests.readme_blocks import readme_automation
 
 from .harness import PHASE_REPORTS, README_PICTURES, core_state_text
 from .ui import ENTRY_TITLE, ORDER_SERVICE, POLL_TIMEOUT_MS, Person, Shots, open_browser

@@ -268,6 +268,17 @@ class FakePanel:
             self._pin(order, status, remains, start_count, credit=False)
         return order.id
 
+    def number_next(self, *, order: int | None = None, refill: int | None = None) -> None:
+        """Give the next order (refill) the number ``order`` (``refill``), then count on.
+
+        For a test that needs the ids a document names (a README example's order "1"); the
+        numbers must not be in use already, or an older order (refill) would be replaced.
+        """
+        if order is not None:
+            self._order_numbers = itertools.count(order)
+        if refill is not None:
+            self._refill_numbers = itertools.count(refill)
+
     def create_refill(self, order_id: str, *, status: str | None = None, age: float = 0.0) -> str:
         """Seed a refill of an existing order without eligibility checks; return its id."""
         refill = self._new_refill(self._seeded(order_id), self.now() - age)

@@ -250,11 +250,26 @@ async def test_create_order_seeding(api: Api, fake: FakePanel) -> None:
     assert bulk[priced]["charge"] == "1.23456"
 
 
+async def test_number_next_chooses_the_next_ids(api: Api, fake: FakePanel) -> None:
+    """`number_next` makes the next orders and refills, seeded or over HTTP, count from there."""
+    assert fake.create_order(SERVICE_FOLLOWERS, LINK) == "23501"
+    fake.number_next(order=1)
+    assert fake.create_order(SERVICE_FOLLOWERS, LINK, status="Completed") == "1"
+    assert await _add(api, f"{LINK}/2") == "2"
+    fake.number_next(refill=55)
+    assert await api.call("refill", order="1") == {"refill": "55"}
+    assert fake.create_refill("2") == "56"
+    fake.number_next()  # neither: nothing changes
+    assert fake.create_order(SERVICE_FOLLOWERS, f"{LINK}/3") == "3"
+    assert sorted(fake.orders) == ["1", "2", "23501", "3"]
+
+
 async def test_ten_thousand_orders_are_cheap(api: Api, fake: FakePanel) -> None:
-    """Benchmarks seed 10 000 orders and read them 100 at a time."""
-    started = time.perf_counter()
+    """Benchmarks seed 10 000 orders and read them 100 at a time (CPU time of this thread,
+    which a loaded machine does not stretch)."""
+    started = time.thread_time()
     ids = [fake.create_order(SERVICE_FOLLOWERS, f"{LINK}/{n}", 100) for n in range(10_000)]
-    assert time.perf_counter() - started < 2
+    assert time.thread_time() - started < 2
     assert len(set(ids)) == 10_000
     answer = await api.call("status", orders=",".join(ids[-100:]))
     assert len(answer) == 100

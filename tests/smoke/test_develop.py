@@ -21,7 +21,7 @@ import aiohttp
 import pytest
 
 from tests.develop_process import NEEDS_REPO_VENV, PANEL_KEY, Develop, run_develop
-from tests.readme_yaml import readme_automation
+from tests.readme_blocks import readme_automation
 
 CLIENT_ID = "http://127.0.0.1/"
 WAIT_SECONDS = 180.0
