@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+import logging
 from typing import Any
 from unittest.mock import patch
 
@@ -27,6 +28,15 @@ from tests.snapshot_lanes import select_snapshot_lane
 select_snapshot_lane()  # snapshots/ on HA 2025.4, snapshots-latest/ on a newer HA
 
 API_KEY = "canary-0f3a9c2e-key-never-logged"
+AUTOMATION_LOGGERS = (
+    "homeassistant.components.automation",
+    "homeassistant.components.blueprint",
+    "homeassistant.components.script",
+    "homeassistant.helpers.script",
+    "homeassistant.helpers.template",
+    "homeassistant.helpers.condition",
+)
+"""Where a failed or dropped automation or script run is logged."""
 
 
 @pytest.fixture
@@ -137,3 +147,20 @@ def platform_snapshot(
         await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
     return set_up_and_snapshot
+
+
+@pytest.fixture
+def runs_cleanly(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """No automation, script or template warning or error: "did nothing" means by choice.
+
+    A template that fails, a variable that is undefined, an action that raises or a run
+    dropped as "already running" would also leave the panel alone; this tells those apart
+    from a condition that said no.
+    """
+    yield
+    noisy = [
+        record.getMessage()
+        for record in caplog.get_records("call")
+        if record.levelno >= logging.WARNING and record.name.startswith(AUTOMATION_LOGGERS)
+    ]
+    assert noisy == []

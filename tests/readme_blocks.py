@@ -46,12 +46,6 @@ PLACEHOLDER_ENTRY_ID = "01JABCDEF0123456789ABCDEFG"
 """The config entry id the README's examples use; a test puts its entry's id in its place."""
 LINK = "https://instagram.com/my_account"
 """The README's link."""
-WATCHED_LOGGERS = (
-    "homeassistant.components.automation", "homeassistant.components.script",
-    "homeassistant.helpers.script", "homeassistant.helpers.template",
-    "homeassistant.helpers.condition",
-)  # fmt: skip
-"""Where a failed or dropped automation or script run is logged."""
 FRONTEND_CARDS = frozenset(
     {
         # Built into Home Assistant's frontend (its always-loaded and lazily loaded cards).

@@ -13,9 +13,7 @@ blueprint ran and with which variables.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-import logging
 from pathlib import Path
 import shutil
 from typing import Any
@@ -43,6 +41,8 @@ from tests.fake_panel import (
 from tests.polling_helpers import BALANCE, fire_poll, state_of
 from tests.services_common import ENTRY_ID, FOLLOWERS, LINK, call, runtime
 
+pytestmark = pytest.mark.usefixtures("runs_cleanly")  # tests/conftest.py
+
 REPOSITORY = Path(__file__).parent.parent
 BLUEPRINTS = REPOSITORY / "blueprints"
 BLUEPRINT_FILES = sorted(BLUEPRINTS.rglob("*.yaml"))
@@ -54,13 +54,6 @@ REORDER = "reorder_remains.yaml"
 AUTOMATION = "automation.blueprint_under_test"
 TIKTOK_LINK = "https://www.tiktok.com/@example"
 NOTIFY = "test.notify"
-WATCHED_LOGGERS = (
-    "homeassistant.components.automation",
-    "homeassistant.components.blueprint",
-    "homeassistant.helpers.script",
-    "homeassistant.helpers.template",
-    "homeassistant.helpers.condition",
-)
 
 BLUEPRINT_SCHEMAS = {"automation": AUTOMATION_BLUEPRINT_SCHEMA}
 """The schema of each blueprint domain the repository ships (its folder under blueprints/)."""
@@ -159,22 +152,6 @@ def bench(
     hass.config.config_dir = str(tmp_path)
     notified: list[ServiceCall] = async_mock_service(hass, "test", "notify")
     return Bench(hass, freezer, setup_integration, panel, notified)
-
-
-@pytest.fixture(autouse=True)
-def runs_cleanly(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """No automation, script or template warning or error: "did nothing" means by choice.
-
-    A template that fails, a variable that is undefined or an action that raises would also
-    leave the panel alone; this tells those apart from a condition that said no.
-    """
-    yield
-    noisy = [
-        record.getMessage()
-        for record in caplog.get_records("call")
-        if record.levelno >= logging.WARNING and record.name.startswith(WATCHED_LOGGERS)
-    ]
-    assert noisy == []
 
 
 # -- every file is a blueprint ------------------------------------------------------------

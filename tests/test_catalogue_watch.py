@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -34,6 +34,7 @@ def changes(hass: HomeAssistant) -> list[dict[str, Any]]:
     """The data of every `smm_panel_catalogue_changed` event."""
     seen: list[dict[str, Any]] = []
 
+    @callback  # in the loop, in firing order (a plain function would run in the executor)
     def listen(event: Event[dict[str, Any]]) -> None:
         seen.append(dict(event.data))
 

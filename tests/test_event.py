@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import Event, HomeAssistant, State, callback
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -122,12 +122,13 @@ async def test_refill_update_requested_then_status(
     await setup_entry(hass, config_entry)
     await call(hass, "track_orders", {"orders": [tracked]})
     fired: list[dict[str, Any]] = []
-    hass.bus.async_listen(
-        "state_changed",
-        lambda event: fired.append(_event(event.data["new_state"]))
-        if event.data["entity_id"] == REFILL_UPDATE
-        else None,
-    )
+
+    @callback  # in the loop, in firing order (a plain function would run in the executor)
+    def _listen(event: Event[Any]) -> None:
+        if event.data["entity_id"] == REFILL_UPDATE:
+            fired.append(_event(event.data["new_state"]))
+
+    hass.bus.async_listen("state_changed", _listen)
 
     response = await call(hass, "refill_orders", {"orders": [tracked, untracked]})
     assert response is not None

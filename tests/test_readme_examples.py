@@ -10,7 +10,7 @@ the placeholder entry id is replaced by the entry's.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from decimal import Decimal
 import logging
@@ -49,7 +49,6 @@ from tests.polling_helpers import (
 )
 from tests.readme_blocks import (
     LINK,
-    WATCHED_LOGGERS,
     Bench,
     Block,
     KeptLogging,
@@ -65,6 +64,8 @@ from tests.readme_blocks import (
     track_named_orders,
 )
 from tests.services_common import call
+
+pytestmark = pytest.mark.usefixtures("runs_cleanly")  # tests/conftest.py
 
 BLOCKS = readme_blocks()
 TITLE = "smmpllus.com"
@@ -87,18 +88,6 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
     if "recorder_mock" in request.fixturenames:
         request.getfixturevalue("recorder_mock")
     request.getfixturevalue("enable_custom_integrations")
-
-
-@pytest.fixture(autouse=True)
-def runs_cleanly(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """No automation, script or template warning: a run that was dropped or failed shows."""
-    yield
-    noisy = [
-        record.getMessage()
-        for record in caplog.get_records("call")
-        if record.levelno >= logging.WARNING and record.name.startswith(WATCHED_LOGGERS)
-    ]
-    assert noisy == []
 
 
 def test_every_block_is_tested() -> None:

@@ -19,7 +19,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
 )
 from homeassistant.const import CONF_API_KEY
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
@@ -122,8 +122,13 @@ def log_texts(records: Iterable[logging.LogRecord]) -> list[str]:
 def capture_events(hass: HomeAssistant) -> list[Event[Any]]:
     """Every event of the domain fired from now on, in order."""
     seen: list[Event[Any]] = []
+
+    @callback  # in the loop, in firing order (a plain function would run in the executor)
+    def listen(event: Event[Any]) -> None:
+        seen.append(event)
+
     for event_type in EVENTS:
-        hass.bus.async_listen(event_type, seen.append)
+        hass.bus.async_listen(event_type, listen)
     return seen
 
 
