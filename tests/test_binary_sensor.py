@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -16,6 +22,7 @@ from tests.fake_panel import FakePanel, Fault
 from tests.polling_helpers import DEVICE_SLUG, ENTRY_ID, PlatformSnapshot, fire_poll, state_of
 
 LOW_BALANCE = f"binary_sensor.{DEVICE_SLUG}_low_balance"
+BALANCE = f"sensor.{DEVICE_SLUG}_balance"
 
 
 @pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 150.5}])
@@ -46,6 +53,28 @@ async def test_on_and_off(
 
 
 @pytest.mark.usefixtures("setup_integration")
+@pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 50}])
+@pytest.mark.usefixtures("setup_integration")
+async def test_the_balance_is_new_when_low_balance_turns_on(
+    hass: HomeAssistant, panel: FakePanel, freezer: FrozenDateTimeFactory
+) -> None:
+    """An automation triggered by the low-balance sensor reads the poll's balance, not the
+    one before: its first template renders inside that state change, so the balance sensor
+    must hold the new balance by then."""
+    seen: list[str] = []
+
+    @callback
+    def _turned_on(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if event.data["entity_id"] == LOW_BALANCE and new is not None and new.state == STATE_ON:
+            seen.append(state_of(hass, BALANCE).state)
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _turned_on)
+    panel.balance = "49.99999"
+    await fire_poll(hass, freezer)
+    assert seen == ["49.99999"]
+
+
 async def test_absent_without_threshold(hass: HomeAssistant) -> None:
     """The default threshold 0 means no such sensor."""
     assert hass.states.get(LOW_BALANCE) is None

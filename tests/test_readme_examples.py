@@ -220,7 +220,8 @@ async def auto_refill(bench: Bench) -> None:
 
 
 async def balance_low(bench: Bench) -> None:
-    """The balance falls below the threshold (10): one notification, not one per poll."""
+    """The balance falls below the threshold (10): one notification, not one per poll, with
+    the poll's balance (the balance sensor is written before the low-balance sensor)."""
     await bench.poll()
     assert bench.notifications == []
     bench.panel.balance = "4.5"
@@ -228,7 +229,7 @@ async def balance_low(bench: Bench) -> None:
     assert state_of(bench.hass, "binary_sensor.smmpllus_com_low_balance").state == "on"
     bench.panel.balance = "3"
     await bench.poll()
-    assert bench.notifications == ["SMM panel balance is below 10.0."]
+    assert bench.notifications == ["SMM panel balance is 4.50000 (below 10.0)."]
 
 
 async def nightly_views(bench: Bench) -> None:

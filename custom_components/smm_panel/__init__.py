@@ -18,7 +18,10 @@ from .services import async_setup_services
 from .tracking import OrderTracker
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR, Platform("todo")]
+PLATFORMS = [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.EVENT, Platform("todo")]
+"""The sensors are set up first, on their own. A poll writes the entities in the order they
+subscribed to the coordinator, and an automation triggered by the low-balance sensor renders
+its first template inside that state change: the balance must be the poll's by then."""
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -40,7 +43,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmmConfigEntry) -> bool:
         client=client, tracker=tracker, coordinator=coordinator, desk=desk
     )
     await coordinator.async_config_entry_first_refresh()
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS[:1])
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS[1:])
     entry.async_on_unload(entry.add_update_listener(_async_reload_entry))
     # A stopping Home Assistant does not unload entries: orders in flight are stored first.
     entry.async_on_unload(hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, desk.async_close))
