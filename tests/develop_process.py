@@ -26,8 +26,13 @@ REPO = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 240.0
 STOP_TIMEOUT = 60.0
 PANEL_KEY = "demo"
-PANEL_SPEED = 60.0
-"""Simulated seconds per real second: an order completes 5 s after it was placed."""
+PANEL_SPEED = 4.0
+"""Simulated seconds per real second: an order is Pending for 15 s, then completes 60 s later.
+
+Pending must outlast the coordinator's 10 s refresh cooldown: a poll (the demo's every 20 s)
+just before an order delays the poll that `add_order` asks for by up to 10 s, and an order
+already Completed at its first observation fires no status event, so the README automation
+the tests save would never run."""
 NEEDS_REPO_VENV = pytest.mark.skipif(
     Path(sys.prefix).resolve() != (REPO / ".venv").resolve(),
     reason="scripts/develop runs Home Assistant from the repository's .venv (the main lane)",

@@ -52,7 +52,6 @@ async def test_on_and_off(
     assert state_of(hass, LOW_BALANCE).state == STATE_UNAVAILABLE
 
 
-@pytest.mark.usefixtures("setup_integration")
 @pytest.mark.parametrize("entry_options", [{CONF_LOW_BALANCE_THRESHOLD: 50}])
 @pytest.mark.usefixtures("setup_integration")
 async def test_the_balance_is_new_when_low_balance_turns_on(
@@ -75,8 +74,10 @@ async def test_the_balance_is_new_when_low_balance_turns_on(
     assert seen == ["49.99999"]
 
 
+@pytest.mark.usefixtures("setup_integration")
 async def test_absent_without_threshold(hass: HomeAssistant) -> None:
-    """The default threshold 0 means no such sensor."""
+    """The default threshold 0 means no such sensor (the entry's other entities are there)."""
+    assert hass.states.get(BALANCE) is not None
     assert hass.states.get(LOW_BALANCE) is None
 
 

@@ -22,7 +22,6 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 import voluptuous as vol
-import yaml
 
 from custom_components.smm_panel.api import Service as ApiService
 from custom_components.smm_panel.catalogue_search import DEFAULT_LIMIT, MAX_LIMIT
@@ -40,6 +39,7 @@ from tests.fake_panel import (
     start_fake_panel,
 )
 from tests.polling_helpers import setup_entry
+from tests.readme_blocks import readme_automation
 from tests.services_common import ENTRY_ID, runtime
 
 MAIN = "127.0.0.1"
@@ -517,33 +517,8 @@ async def test_bad_values_are_refused(
 
 # -- the README's example ---------------------------------------------------------------------
 
-CHEAPEST_PANEL_ACTIONS = """
-- action: smm_panel.find_services
-  data:
-    category: Instagram Followers
-    type: Default
-    quantity: 1000
-    refill: true
-  response_variable: found
-- variables:
-    offer: "{{ found.services | selectattr('currency', 'eq', 'USD') | first | default(none) }}"
-- condition: template
-  value_template: "{{ offer is not none and offer.cost <= 2 }}"  # your max_order_cost
-- action: smm_panel.add_order
-  data:
-    config_entry_id: "{{ offer.config_entry_id }}"
-    service: "{{ offer.service }}"
-    link: https://instagram.com/my_account
-    quantity: 1000
-  response_variable: placed
-- action: logbook.log
-  data:
-    name: SMM
-    message: >-
-      Ordered {{ placed.order }} on {{ offer.panel }} for
-      {{ placed.estimated_cost }} {{ placed.currency }}
-"""
-"""The actions of README's "order from whichever panel is cheapest today" automation."""
+CHEAPEST_PANEL = "SMM daily followers from the cheapest panel"
+"""The README's "order from whichever panel is cheapest today" automation."""
 
 
 async def test_readme_cheapest_panel_automation(
@@ -567,9 +542,9 @@ async def test_readme_cheapest_panel_automation(
         "automation",
         {
             "automation": {
-                "alias": "SMM daily followers from the cheapest panel",
+                "alias": CHEAPEST_PANEL,
                 "triggers": [{"trigger": "event", "event_type": "order_cheapest"}],
-                "actions": yaml.safe_load(CHEAPEST_PANEL_ACTIONS),
+                "actions": readme_automation(CHEAPEST_PANEL)["actions"],
             }
         },
     )

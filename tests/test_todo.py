@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from decimal import Decimal
-import json
-from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -18,7 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.smm_panel.todo import ItemWords, SmmOrdersList
+from custom_components.smm_panel.todo import SmmOrdersList
 from tests.fake_panel import SERVICE_FOLLOWERS, SERVICE_VIEWS, FakePanel, Fault
 from tests.polling_helpers import (
     BALANCE,
@@ -33,7 +30,6 @@ from tests.polling_helpers import (
 )
 from tests.services_common import order_entity_id, order_state
 
-COMPONENT = Path(__file__).resolve().parents[1] / "custom_components" / "smm_panel"
 ORDERS = f"todo.{DEVICE_SLUG}_orders"
 FOLLOWERS_NAME = "Instagram Followers [Refill 30D]"
 
@@ -171,13 +167,6 @@ async def test_items_speak_the_server_language(
     assert items[ids["views"]]["summary"] == f"{ids['views']} · الخدمة {SERVICE_VIEWS} · 0 %"
     assert items[ids["views"]]["description"] == "Pending · المتبقي 1000 · التكلفة 1.20 USD"
     assert state_of(hass, ORDERS).attributes["friendly_name"] == "127.0.0.1 الطلبات"
-
-
-def test_english_words_are_the_translation() -> None:
-    """The words used when a translation lacks one are en.json's, word for word."""
-    english = json.loads((COMPONENT / "translations" / "en.json").read_text(encoding="utf-8"))
-    words = english["entity"]["todo"]["orders"]["state_attributes"]
-    assert {name: word["name"] for name, word in words.items()} == asdict(ItemWords())
 
 
 async def test_item_before_the_first_poll(

@@ -58,26 +58,19 @@ class ItemWords:
 
     Kept as the list's attribute names in the translations
     (`entity.todo.orders.state_attributes.<word>.name`): Home Assistant has no place for a
-    custom integration's free texts, and the list has no attributes that could clash. The
-    defaults are the English ones, for a translation that lacks a word.
+    custom integration's free texts, and the list has no attributes that could clash.
     """
 
-    service: str = "service {service}"
-    remains: str = "remains {remains}"
-    charge: str = "charge {charge}"
+    service: str
+    remains: str
+    charge: str
 
     @classmethod
     async def of(cls, hass: HomeAssistant) -> ItemWords:
-        """The words in `hass`'s language (English where it has none)."""
+        """The words in `hass`'s language; Home Assistant fills a missing one from en.json."""
         texts = await async_get_translations(hass, hass.config.language, "entity", [DOMAIN])
         prefix = f"component.{DOMAIN}.entity.todo.orders.state_attributes"
-        defaults = cls()
-        return cls(
-            **{
-                word.name: texts.get(f"{prefix}.{word.name}.name", getattr(defaults, word.name))
-                for word in fields(cls)
-            }
-        )
+        return cls(**{word.name: texts[f"{prefix}.{word.name}.name"] for word in fields(cls)})
 
 
 def order_summary(order: TrackedOrder, words: ItemWords) -> str:

@@ -64,6 +64,11 @@ chroot_prepare() {
 
 # Debian forky (minbase) with python3.14, built once into $ROOT.
 _chroot_build() {
+  # $ROOT only ever comes from renaming a finished build, marker inside: a directory there
+  # without the marker is someone else's (SMM_CHROOT=/opt, say), never to be deleted.
+  if [ -e "$ROOT" ] && [ ! -f "$ROOT/.smm-chroot-ready" ]; then
+    die "$ROOT exists but is not a chroot built here; refusing to touch it (set SMM_CHROOT)."
+  fi
   if [ "$REBUILD" = all ]; then rm -rf "$ROOT"; fi
   [ -f "$ROOT/.smm-chroot-ready" ] && return 0
   local start=$SECONDS need=()
@@ -82,7 +87,7 @@ _chroot_build() {
   [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
   local build=$ROOT.build log=$ROOT.debootstrap.log
   say "building a Debian $SUITE chroot with $PY in $ROOT (once; a few minutes)"
-  rm -rf "$build" "$ROOT"
+  rm -rf "$build"
   if ! debootstrap --variant=minbase --include="$PY,$PY-venv,ca-certificates" \
       "$SUITE" "$build" "$MIRROR" "$script" >"$log" 2>&1; then
     tail -n 20 "$log" >&2

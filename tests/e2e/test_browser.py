@@ -101,7 +101,7 @@ def test_a_person_sets_up_and_uses_the_panel(
     # the next poll comes (the demo polls every 20 s), so only its arrival is certain.
     expect(person.entity_row(order)).to_be_visible()
     expect(person.entity_row(balance)).to_contain_text("99.91")  # 100 - 100 x 0.90 / 1000
-    # The fake panel finishes the order 5 s after it was placed; a later poll (the demo's
+    # The fake panel finishes the order 75 s after it was placed; a later poll (the demo's
     # every 20 s, or the scheduled one a minute after the order) brings it in, and the
     # automation tells of it.
     person.expect_state(order, person.order_state("completed"), timeout=POLL_TIMEOUT_MS)

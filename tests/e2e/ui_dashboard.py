@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Final
 
 from playwright.sync_api import Locator, Page, expect
 import yaml
 
-from tests.develop_process import REPO
 from tests.fake_panel.catalogue import default_catalogue
+from tests.readme_blocks import readme_blocks
 
 from .ui import ENTRY_SLUG, ENTRY_TITLE, ORDER_SERVICE, Person
 
@@ -115,14 +114,10 @@ def completed_order_item(person: Person, card: Locator, order_id: str) -> Locato
 
 def readme_card(card_type: str, entry_slug: str, order_id: str) -> dict[str, Any]:
     """The README's dashboard card of `card_type`, for this entry and order."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = re.search(r"^### Dashboard card\n(.*?)(?=^#)", readme, re.MULTILINE | re.DOTALL)
-    assert section, "README.md has no '### Dashboard card' section"
-    blocks = re.findall(r"^```yaml\n(.*?)^```", section[1], re.MULTILINE | re.DOTALL)
-    cards: list[dict[str, Any]] = [
-        yaml.safe_load(block.replace("smmpllus_com", entry_slug).replace("23501", order_id))
-        for block in blocks
+    found: list[dict[str, Any]] = [
+        yaml.safe_load(block.text.replace("smmpllus_com", entry_slug).replace("23501", order_id))
+        for block in readme_blocks()
+        if block.kind == "card" and block.load()["type"] == card_type
     ]
-    found = [card for card in cards if card.get("type") == card_type]
-    assert len(found) == 1, f"README.md's '### Dashboard card' shows {len(found)} {card_type} cards"
+    assert len(found) == 1, f"README.md shows {len(found)} {card_type} cards"
     return found[0]

@@ -7,11 +7,12 @@ once per start: onboarding the owner and confirming the HTTP config.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import json
 from pathlib import Path
 from typing import Any
 
 from .client import CommandError, Rest, Subscription, Websocket, wait_until
-from .processes import Logs, Process
+from .processes import PANEL_KEY, Logs, Process
 
 CLIENT_ID = "http://127.0.0.1/"
 DOMAIN = "smm_panel"
@@ -31,8 +32,10 @@ class Lane:
     entry_id: str = ""
 
     async def act(self, action: str, /, **data: Any) -> Any:
-        """One of our actions on the entry under test, with its response."""
-        return await self.ws.call_service(DOMAIN, action, config_entry_id=self.entry_id, **data)
+        """One of our actions on the entry under test, with its response (never the key)."""
+        response = await self.ws.call_service(DOMAIN, action, config_entry_id=self.entry_id, **data)
+        assert PANEL_KEY not in json.dumps(response), f"{action} answered the key: {response}"
+        return response
 
     async def entities(self, *keys: str) -> dict[str, str]:
         """Entity ids of the entry by unique-id suffix, once all of `keys` are registered."""

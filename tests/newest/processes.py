@@ -17,12 +17,13 @@ import signal
 import sys
 import time
 
-from tests.develop_process import port_open
+from tests.develop_process import REPO, port_open
 
-REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = float(os.environ.get("SMM_NEWEST_TIMEOUT", "120"))
 """Seconds any one wait may take: generous, so a loaded machine slows the lane, never fails it."""
-PANEL_KEY = "demo"
+PANEL_KEY = "newest-lane-key-7f3a9c2e"
+"""The fake panel's key. The panel quotes it in every text it sends (--echo-key), as real
+panels do in their error messages: it must never reach a response, an event or a log."""
 PANEL_SPEED = 12.0
 """Simulated seconds per real second: an order is pending 5 s, then delivered in 20 s."""
 TAIL_LINES = 80
@@ -144,6 +145,7 @@ async def start_panel(port: int, output: Path, logs: Logs) -> Process:
             PANEL_KEY,
             "--speed",
             str(PANEL_SPEED),
+            "--echo-key",
         ],
         output,
     )
